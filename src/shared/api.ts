@@ -1,0 +1,282 @@
+/**
+ * The HTTP API contract, shared by the server (validation + OpenAPI) and the console (forms and
+ * typed responses). One schema library (zod) on both sides: a change here is a change of the API.
+ */
+import { z } from 'zod';
+import { MAX_MESSAGE_LENGTH } from '../core/events.ts';
+
+export const ROLES = ['owner', 'admin', 'operator', 'moderator', 'viewer'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export const Locale = z.enum(LOCALES);
+export type Locale = z.infer<typeof Locale>;
+
+export const Id = z.string().min(1).max(100);
+export const IdParams = z.object({ id: Id });
+
+/** Error body of every non-2xx answer. */
+export const ApiError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+const Email = z.string().trim().toLowerCase().pipe(z.email().max(254));
+const Password = z.string().min(10, 'password must be at least 10 characters').max(256);
+const Name = z.string().trim().min(1).max(80);
+const TimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'unknown time zone');
+
+// ── setup and auth ───────────────────────────────────────────────────────────────────────────
+export const SetupStatus = z.object({ needsOwner: z.boolean() });
+export const SetupBody = z.object({
+  email: Email,
+  password: Password,
+  name: Name,
+  workspaceName: Name,
+  locale: Locale.default('zh-CN'),
+});
+export type SetupBody = z.input<typeof SetupBody>;
+
+export const LoginBody = z.object({ email: Email, password: z.string().min(1).max(256) });
+export type LoginBody = z.input<typeof LoginBody>;
+
+export const User = z.object({ id: Id, email: z.string(), name: z.string(), locale: Locale });
+export type User = z.infer<typeof User>;
+
+export const Workspace = z.object({ id: Id, name: z.string(), timezone: z.string(), locale: Locale });
+export type Workspace = z.infer<typeof Workspace>;
+
+export const Session = z.object({ user: User, workspace: Workspace, role: Role, csrfToken: z.string() });
+export type Session = z.infer<typeof Session>;
+
+export const WorkspacePatch = z
+  .object({ name: Name, timezone: TimeZone, locale: Locale })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+
+export const TeamMember = z.object({ userId: Id, email: z.string(), name: z.string(), role: Role, createdAt: z.number() });
+export type TeamMember = z.infer<typeof TeamMember>;
+export const TeamMemberCreate = z.object({ email: Email, name: Name, password: Password, role: Role.exclude(['owner']) });
+export type TeamMemberCreate = z.input<typeof TeamMemberCreate>;
+export const TeamMemberPatch = z.object({ role: Role.exclude(['owner']) });
+
+export const UserPatch = z.object({ locale: Locale });
+
+// ── channels ─────────────────────────────────────────────────────────────────────────────────
+export const ChannelKind = z.enum(['webchat', 'telegram', 'wechaty', 'wecom']);
+export type ChannelKind = z.infer<typeof ChannelKind>;
+export const Capabilities = z.object({
+  readGroupMessages: z.boolean(),
+  joinLeaveEvents: z.boolean(),
+  sendToGroup: z.boolean(),
+  mention: z.boolean(),
+  kick: z.boolean(),
+  deleteMessage: z.boolean(),
+  joinGate: z.boolean(),
+  trackedInviteLinks: z.boolean(),
+  directMessage: z.boolean(),
+  idempotentSend: z.boolean(),
+});
+export const ChannelAccount = z.object({
+  id: Id,
+  kind: ChannelKind,
+  name: z.string(),
+  status: z.enum(['active', 'disabled', 'error']),
+  capabilities: Capabilities,
+  createdAt: z.number(),
+});
+export type ChannelAccount = z.infer<typeof ChannelAccount>;
+
+// ── groups ───────────────────────────────────────────────────────────────────────────────────
+export const GROUP_RULES_MAX = 4000;
+export const Group = z.object({
+  id: Id,
+  name: z.string(),
+  channelAccountId: Id,
+  channelKind: ChannelKind,
+  platformGroupId: z.string(),
+  rules: z.string(),
+  welcome: z.object({ enabled: z.boolean(), template: z.string() }),
+  /** Absolute URL members open to join (web community) or null where the channel has none. */
+  inviteUrl: z.string().nullable(),
+  memberCount: z.number(),
+  messageCount: z.number(),
+  lastMessageAt: z.number().nullable(),
+  createdAt: z.number(),
+});
+export type Group = z.infer<typeof Group>;
+
+export const GroupCreate = z.object({
+  name: Name,
+  /** Defaults to the workspace's built-in web community. */
+  channelAccountId: Id.optional(),
+  rules: z.string().max(GROUP_RULES_MAX).default(''),
+});
+export type GroupCreate = z.input<typeof GroupCreate>;
+export const GroupPatch = z
+  .object({ name: Name, rules: z.string().max(GROUP_RULES_MAX) })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+export type GroupPatch = z.input<typeof GroupPatch>;
+export const WelcomePut = z.object({ enabled: z.boolean(), template: z.string().trim().min(1).max(2000) });
+export type WelcomePut = z.input<typeof WelcomePut>;
+
+export const DEFAULT_WELCOME = {
+  'zh-CN': '欢迎 {nickname} 加入「{group}」！\n请先看看群规：\n{rules}',
+  en: 'Welcome to {group}, {nickname}!\nPlease read the rules:\n{rules}',
+} as const;
+
+export const MentionSchema = z.object({
+  platformUserId: z.string().min(1).max(200),
+  offset: z.number().int().min(0),
+  length: z.number().int().min(1),
+});
+
+export const Message = z.object({
+  id: Id,
+  groupId: Id.nullable(),
+  direction: z.enum(['in', 'out']),
+  sender: z.object({ platformUserId: z.string(), name: z.string(), isBot: z.boolean(), contactId: Id.nullable() }),
+  text: z.string(),
+  mentions: z.array(MentionSchema),
+  replyToId: Id.nullable(),
+  createdAt: z.number(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const MessagePage = z.object({ items: z.array(Message), nextBefore: z.number().nullable() });
+export const MessageQuery = z.object({
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const OperatorSend = z.object({ text: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) });
+
+export const Member = z.object({
+  id: Id,
+  contactId: Id,
+  platformUserId: z.string(),
+  displayName: z.string(),
+  role: z.enum(['member', 'admin', 'owner']),
+  status: z.enum(['active', 'left', 'removed']),
+  joinedAt: z.number(),
+  leftAt: z.number().nullable(),
+  messageCount: z.number(),
+  lastMessageAt: z.number().nullable(),
+});
+export type Member = z.infer<typeof Member>;
+export const MemberPage = z.object({ items: z.array(Member), total: z.number() });
+export const PageQuery = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+// ── contacts (one person across groups and channels) ─────────────────────────────────────────
+export const ContactProfile = z.object({
+  id: Id,
+  displayName: z.string(),
+  createdAt: z.number(),
+  identities: z.array(z.object({ channelAccountId: Id, channelKind: ChannelKind, platformUserId: z.string(), displayName: z.string() })),
+  memberships: z.array(
+    z.object({ groupId: Id, groupName: z.string(), status: Member.shape.status, role: Member.shape.role, joinedAt: z.number(), leftAt: z.number().nullable(), messageCount: z.number() }),
+  ),
+  recentMessages: z.array(Message),
+});
+export type ContactProfile = z.infer<typeof ContactProfile>;
+
+// ── automation rules ─────────────────────────────────────────────────────────────────────────
+export const KEYWORD_MAX = 100;
+export const Trigger = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('message'), scope: z.enum(['group', 'direct', 'any']).default('any') }),
+  z.object({ type: z.literal('member_joined') }),
+]);
+export const Condition = z.object({
+  type: z.literal('keyword'),
+  keywords: z.array(z.string().trim().min(1).max(KEYWORD_MAX)).min(1).max(200),
+  mode: z.enum(['contains', 'exact']).default('contains'),
+});
+export const Action = z.object({
+  type: z.literal('reply'),
+  template: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH),
+  mention: z.boolean().default(true),
+  quote: z.boolean().default(false),
+});
+export const RuleInput = z
+  .object({
+    groupId: Id.nullable(),
+    name: Name,
+    preset: z.enum(['keyword_reply', 'custom']).default('keyword_reply'),
+    enabled: z.boolean().default(true),
+    priority: z.number().int().min(-1000).max(1000).default(0),
+    stopAfterMatch: z.boolean().default(true),
+    trigger: Trigger,
+    conditions: z.array(Condition).max(1),
+    actions: z.array(Action).min(1).max(5),
+  })
+  .refine((r) => r.trigger.type !== 'member_joined' || r.conditions.length === 0, {
+    message: 'join rules take no keyword condition',
+    path: ['conditions'],
+  });
+export type RuleInput = z.input<typeof RuleInput>;
+export const RuleOut = z.object({
+  id: Id,
+  groupId: Id.nullable(),
+  name: z.string(),
+  preset: z.enum(['welcome', 'keyword_reply', 'custom']),
+  enabled: z.boolean(),
+  priority: z.number(),
+  stopAfterMatch: z.boolean(),
+  trigger: Trigger,
+  conditions: z.array(Condition),
+  actions: z.array(Action),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type RuleOut = z.infer<typeof RuleOut>;
+export const RuleQuery = z.object({ groupId: Id.optional() });
+
+// ── audit log ────────────────────────────────────────────────────────────────────────────────
+export const AuditEntry = z.object({
+  id: Id,
+  actor: z.object({ userId: Id.nullable(), name: z.string() }),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  summary: z.string(),
+  createdAt: z.number(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const Items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+
+// ── web community (member-facing) ───────────────────────────────────────────────────────────
+export const NICKNAME_MAX = 32;
+export const Nickname = z
+  .string()
+  .trim()
+  .min(1, 'nickname is required')
+  .max(NICKNAME_MAX)
+  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'nickname contains control characters');
+export const InviteCodeParams = z.object({ code: z.string().min(4).max(64) });
+export const InviteInfo = z.object({ group: z.object({ id: Id, name: z.string(), memberCount: z.number() }) });
+export const JoinBody = z.object({ nickname: Nickname });
+export const JoinResult = z.object({
+  groupId: Id,
+  member: z.object({ platformUserId: z.string(), nickname: z.string() }),
+  /** Secret the member's browser keeps to speak as this member. */
+  token: z.string(),
+});
+export type JoinResult = z.infer<typeof JoinResult>;
+export const WebchatMember = z.object({ platformUserId: z.string(), nickname: z.string(), isBot: z.boolean() });
+export type WebchatMember = z.infer<typeof WebchatMember>;

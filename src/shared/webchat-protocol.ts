@@ -1,0 +1,40 @@
+/**
+ * The web community's WebSocket protocol (`/api/v1/webchat/ws?token=…&groupId=…`). Every frame
+ * is one JSON object; the server validates client frames with these schemas.
+ */
+import { z } from 'zod';
+import { MAX_MESSAGE_LENGTH } from '../core/events.ts';
+import { Message, MentionSchema, WebchatMember } from './api.ts';
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('send'),
+    /** Chosen by the client (a UUID); a resend after reconnect with the same id is not duplicated. */
+    clientMessageId: z.string().min(8).max(64),
+    text: z.string().min(1).max(MAX_MESSAGE_LENGTH),
+    mentions: z.array(MentionSchema).max(50).default([]),
+  }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type ClientFrame = z.input<typeof ClientFrame>;
+
+export type ServerFrame =
+  | { type: 'ready'; me: z.infer<typeof WebchatMember>; group: { id: string; name: string; rules: string }; members: z.infer<typeof WebchatMember>[] }
+  | { type: 'message'; message: Message }
+  | { type: 'ack'; clientMessageId: string; messageId: string }
+  | { type: 'member_joined'; member: z.infer<typeof WebchatMember> }
+  | { type: 'member_left'; platformUserId: string }
+  | { type: 'pong' }
+  | { type: 'error'; code: string; message: string };
+
+/** Close codes the server uses; the client stops reconnecting on these. */
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_NOT_MEMBER = 4403;
+
+/**
+ * The console's live feed (`/api/v1/live`, session cookie): what operators see change in real
+ * time. Server → client only.
+ */
+export type LiveFrame =
+  | { type: 'message'; message: Message }
+  | { type: 'membership'; groupId: string; platformUserId: string; status: 'active' | 'left' | 'removed' };
