@@ -156,9 +156,10 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
-export const MessagePage = z.object({ items: z.array(Message), nextBefore: z.number().nullable() });
+/** Items oldest → newest; `nextBefore` is the cursor (a message id) for the page before, null at the start. */
+export const MessagePage = z.object({ items: z.array(Message), nextBefore: Id.nullable() });
 export const MessageQuery = z.object({
-  before: z.coerce.number().int().positive().optional(),
+  before: Id.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const OperatorSend = z.object({ text: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) });
