@@ -1,0 +1,101 @@
+import type { Capabilities } from '../../core/capabilities.ts';
+import type { Intent } from '../../core/intents.ts';
+import type { ServerFrame } from '../../shared/webchat-protocol.ts';
+import { ConnectorError, type Connector, type EventSink, type ExecuteContext, type ExecuteResult } from '../kit.ts';
+import { joinEvent, messageEvent, type WebchatMemberRef } from './normalize.ts';
+import type { Mention, PlatformUser } from '../../core/events.ts';
+
+/** The platform id the web community gives its own bot account. */
+export const WEBCHAT_BOT_ID = 'bot';
+
+/** What the connector needs of a member's WebSocket. */
+export interface MemberSocket {
+  send(data: string): void;
+  close(code: number, reason: string): void;
+}
+
+/**
+ * The built-in web community. Its "platform" is Shequn itself: members' browsers hold a
+ * WebSocket per group, and every message stored for a web community group is pushed to that
+ * group's sockets (`publish`). Sending is therefore recording: the dispatcher stores the bot's
+ * message under the id it fixed for the intent, which makes sends idempotent.
+ */
+export class WebchatConnector implements Connector {
+  readonly kind = 'webchat' as const;
+  readonly channelAccountId: string;
+  readonly bot: PlatformUser;
+  readonly capabilities: Capabilities = {
+    readGroupMessages: true,
+    joinLeaveEvents: true,
+    sendToGroup: true,
+    mention: true,
+    kick: false,
+    deleteMessage: false,
+    joinGate: false,
+    trackedInviteLinks: true,
+    directMessage: false,
+    idempotentSend: true,
+  };
+  readonly #rooms = new Map<string, Set<MemberSocket>>();
+  #sink: EventSink | null = null;
+
+  constructor(channelAccountId: string, botName: string) {
+    this.channelAccountId = channelAccountId;
+    this.bot = { platformUserId: WEBCHAT_BOT_ID, displayName: botName, isBot: true };
+  }
+
+  async capabilitiesIn(): Promise<Capabilities> {
+    return this.capabilities;
+  }
+
+  async start(sink: EventSink): Promise<void> {
+    this.#sink = sink;
+  }
+
+  async stop(): Promise<void> {
+    for (const sockets of this.#rooms.values()) for (const s of sockets) s.close(1001, 'server stopping');
+    this.#rooms.clear();
+    this.#sink = null;
+  }
+
+  async execute(intent: Intent, ctx: ExecuteContext): Promise<ExecuteResult> {
+    if (intent.platformGroupId === null) throw new ConnectorError('unsupported', 'the web community has no direct messages yet');
+    return { platformMessageId: `out:${ctx.messageId}` };
+  }
+
+  /** A member joined a group through its invite link. */
+  async memberJoined(platformGroupId: string, member: WebchatMemberRef, ticket: string, now: number) {
+    return this.#requireSink().ingest(joinEvent(this.channelAccountId, platformGroupId, member, ticket, now));
+  }
+
+  /** A member said something; resolves once it is stored (then `publish` pushes it to the room). */
+  async memberSays(platformGroupId: string, member: WebchatMemberRef, frame: { clientMessageId: string; text: string; mentions: Mention[] }, now: number) {
+    return this.#requireSink().ingest(messageEvent(this.channelAccountId, platformGroupId, member, frame, now));
+  }
+
+  attach(platformGroupId: string, socket: MemberSocket): () => void {
+    let room = this.#rooms.get(platformGroupId);
+    if (!room) {
+      room = new Set();
+      this.#rooms.set(platformGroupId, room);
+    }
+    room.add(socket);
+    return () => {
+      room.delete(socket);
+      if (room.size === 0) this.#rooms.delete(platformGroupId);
+    };
+  }
+
+  /** Pushes a frame to every socket open on the group. */
+  publish(platformGroupId: string, frame: ServerFrame): void {
+    const room = this.#rooms.get(platformGroupId);
+    if (!room) return;
+    const data = JSON.stringify(frame);
+    for (const s of room) s.send(data);
+  }
+
+  #requireSink(): EventSink {
+    if (!this.#sink) throw new ConnectorError('transient', 'web community is not started');
+    return this.#sink;
+  }
+}

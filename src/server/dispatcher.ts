@@ -1,0 +1,225 @@
+import type { Intent } from '../core/intents.ts';
+import { ConnectorError, type Connector } from '../connectors/kit.ts';
+import type { Store } from '../store/index.ts';
+import { newId } from '../store/ids.ts';
+import { findMessageByPlatformId, insertMessage } from '../store/repos/messages.ts';
+import { claim, finish, listDue, listInFlight, nextDueAt, setStatus, type OutboxRow } from '../store/repos/outbox.ts';
+import { upsertIdentity } from '../store/repos/people.ts';
+import type { Bus } from './bus.ts';
+import type { AccountInfo } from './engine.ts';
+
+export interface DispatcherOptions {
+  store: Store;
+  bus: Bus;
+  connector: (channelAccountId: string) => Connector | undefined;
+  account: (channelAccountId: string) => AccountInfo | undefined;
+  now?: () => number;
+  /** Attempts for transient failures before a send is marked failed. */
+  maxAttempts?: number;
+  /** Sends in flight at once (different groups; one group is always sequential). */
+  concurrency?: number;
+  /** Base of the exponential back-off, ms. */
+  backoffMs?: number;
+}
+
+const IDLE_POLL_MS = 5000;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * Executes outbox intents through their connectors: at most one in flight per group (order is
+ * kept), retries with back-off, obeys `retry_after`, and writes a delivery record per attempt.
+ * A send interrupted by a crash is retried only on channels whose sends are idempotent; elsewhere
+ * it becomes `unknown` for the operator instead of risking a duplicate.
+ */
+export class Dispatcher {
+  readonly #o: Required<DispatcherOptions>;
+  readonly #busyGroups = new Set<string>();
+  readonly #inFlight = new Set<Promise<void>>();
+  #timer: NodeJS.Timeout | null = null;
+  #running = false;
+  #ticking = false;
+  #again = false;
+  readonly #onOutbox = () => this.wake();
+
+  constructor(options: DispatcherOptions) {
+    this.#o = { now: Date.now, maxAttempts: 6, concurrency: 8, backoffMs: 1000, ...options };
+  }
+
+  async start(): Promise<void> {
+    const { store, now } = this.#o;
+    for (const row of await listInFlight(store.db)) {
+      const connector = this.#o.connector(row.channel_account_id);
+      if (connector?.capabilities.idempotentSend) await setStatus(store.db, row.id, 'pending', 'interrupted by a restart; resent', now());
+      else await setStatus(store.db, row.id, 'unknown', 'interrupted by a restart: the platform may or may not have received it, so it was not resent', now());
+    }
+    this.#running = true;
+    this.#o.bus.on('outbox', this.#onOutbox);
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#o.bus.off('outbox', this.#onOutbox);
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /** Look for due work now. */
+  wake(): void {
+    if (!this.#running) return;
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#tick(), 0);
+  }
+
+  /** Resolves when nothing is due or in flight (tests and `shequn` shutdown use it). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await Promise.allSettled([...this.#inFlight]);
+      const due = await listDue(this.#o.store.db, this.#o.now(), 1);
+      if (due.length === 0 && this.#inFlight.size === 0) return;
+      this.wake();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async #tick(): Promise<void> {
+    this.#timer = null;
+    if (!this.#running) return;
+    this.#ticking = true;
+    try {
+      const free = this.#o.concurrency - this.#inFlight.size;
+      if (free > 0) {
+        const rows = await listDue(this.#o.store.db, this.#o.now(), free * 4);
+        for (const row of rows) {
+          if (this.#inFlight.size >= this.#o.concurrency) break;
+          const groupKey = `${row.channel_account_id}:${row.group_id ?? row.idempotency_key}`;
+          if (this.#busyGroups.has(groupKey)) continue;
+          const messageId = row.message_id ?? newId();
+          if (!(await claim(this.#o.store.db, row.id, messageId, this.#o.now()))) continue;
+          this.#busyGroups.add(groupKey);
+          const p = this.#send({ ...row, message_id: messageId, attempts: row.attempts + 1 })
+            .catch((e: unknown) => console.error('dispatcher: recording a delivery failed', e))
+            .finally(() => {
+              this.#busyGroups.delete(groupKey);
+              this.#inFlight.delete(p);
+              this.wake();
+            });
+          this.#inFlight.add(p);
+        }
+      }
+    } catch (e) {
+      console.error('dispatcher: tick failed', e);
+    } finally {
+      this.#ticking = false;
+    }
+    if (!this.#running) return;
+    if (this.#again) {
+      this.#again = false;
+      this.wake();
+      return;
+    }
+    const next = await nextDueAt(this.#o.store.db).catch(() => null);
+    const delay = next === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(0, next - this.#o.now()));
+    if (!this.#timer && this.#running) this.#timer = setTimeout(() => void this.#tick(), delay);
+  }
+
+  async #send(row: OutboxRow & { message_id: string }): Promise<void> {
+    const { store, now } = this.#o;
+    const intent = JSON.parse(row.payload) as Intent;
+    const connector = this.#o.connector(row.channel_account_id);
+    const startedAt = now();
+    if (!connector) {
+      await this.#retryOrFail(row, 'channel account is not connected', startedAt);
+      return;
+    }
+    let platformMessageId: string | null;
+    try {
+      ({ platformMessageId } = await connector.execute(intent, { idempotencyKey: row.idempotency_key, messageId: row.message_id }));
+    } catch (e) {
+      await this.#failure(row, connector, e, startedAt);
+      return;
+    }
+    const account = this.#o.account(row.channel_account_id);
+    const message = await store.transaction(async (trx) => {
+      await finish(trx, row, { status: 'sent', error: null, platformMessageId, startedAt, now: now() });
+      if (intent.kind !== 'send_message' || !account) return null;
+      const bot = await upsertIdentity(trx, {
+        workspaceId: row.workspace_id,
+        channelAccountId: row.channel_account_id,
+        platformUserId: connector.bot.platformUserId,
+        displayName: connector.bot.displayName,
+        isBot: true,
+        now: now(),
+      });
+      const replyTo = intent.replyToPlatformMessageId ? await findMessageByPlatformId(trx, row.channel_account_id, intent.replyToPlatformMessageId) : undefined;
+      const sentAt = now();
+      const { row: stored } = await insertMessage(trx, {
+        id: row.message_id,
+        workspace_id: row.workspace_id,
+        channel_account_id: row.channel_account_id,
+        group_id: row.group_id,
+        identity_id: bot.id,
+        direction: 'out',
+        platform_message_id: platformMessageId ?? `out:${row.message_id}`,
+        content_type: intent.content.type,
+        text: intent.content.text,
+        mentions: JSON.stringify(intent.content.mentions),
+        reply_to_id: replyTo?.id ?? null,
+        event_id: null,
+        outbox_id: row.id,
+        created_at: sentAt,
+      });
+      return {
+        workspaceId: row.workspace_id,
+        channelKind: account.kind,
+        platformGroupId: intent.platformGroupId,
+        message: {
+          id: stored.id,
+          groupId: stored.group_id,
+          direction: 'out' as const,
+          sender: { platformUserId: bot.platform_user_id, name: bot.display_name, isBot: true, contactId: bot.contact_id },
+          text: stored.text,
+          mentions: intent.content.mentions,
+          replyToId: stored.reply_to_id,
+          createdAt: stored.created_at,
+        },
+      };
+    });
+    if (message) this.#o.bus.emit('message', message);
+  }
+
+  async #failure(row: OutboxRow, connector: Connector, e: unknown, startedAt: number): Promise<void> {
+    const { store, now } = this.#o;
+    const error = e instanceof Error ? e.message : String(e);
+    if (e instanceof ConnectorError) {
+      if (e.code === 'rate_limited') {
+        await finish(store.db, row, { status: 'pending', error, platformMessageId: null, nextAttemptAt: now() + (e.retryAfterMs ?? this.#o.backoffMs), startedAt, now: now() });
+        return;
+      }
+      if (e.code === 'transient') {
+        await this.#retryOrFail(row, error, startedAt);
+        return;
+      }
+      await finish(store.db, row, { status: 'failed', error: `${e.code}: ${error}`, platformMessageId: null, startedAt, now: now() });
+      return;
+    }
+    // An unexpected error: the platform may have acted. Retry only where a resend cannot duplicate.
+    if (connector.capabilities.idempotentSend) await this.#retryOrFail(row, error, startedAt);
+    else await finish(store.db, row, { status: 'unknown', error, platformMessageId: null, startedAt, now: now() });
+  }
+
+  async #retryOrFail(row: OutboxRow, error: string, startedAt: number): Promise<void> {
+    const { store, now, maxAttempts, backoffMs } = this.#o;
+    if (row.attempts >= maxAttempts) {
+      await finish(store.db, row, { status: 'failed', error: `gave up after ${row.attempts} attempts: ${error}`, platformMessageId: null, startedAt, now: now() });
+      return;
+    }
+    const delay = Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** (row.attempts - 1));
+    await finish(store.db, row, { status: 'pending', error, platformMessageId: null, nextAttemptAt: now() + delay, startedAt, now: now() });
+  }
+}

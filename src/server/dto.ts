@@ -1,0 +1,90 @@
+/** Store rows → API shapes (src/shared/api.ts). */
+import type { Mention } from '../core/events.ts';
+import type { Group, Member, Message, RuleOut } from '../shared/api.ts';
+import type { GroupsTable } from '../store/schema.ts';
+import type { MessageWithSender } from '../store/repos/messages.ts';
+import type { StoredRule } from '../store/repos/rules.ts';
+
+export function messageDto(row: MessageWithSender): Message {
+  return {
+    id: row.id,
+    groupId: row.group_id,
+    direction: row.direction === 'out' ? 'out' : 'in',
+    sender: {
+      platformUserId: row.sender_platform_user_id ?? '',
+      name: row.sender_name ?? '',
+      isBot: row.sender_is_bot === 1,
+      contactId: row.sender_contact_id ?? null,
+    },
+    text: row.text,
+    mentions: JSON.parse(row.mentions) as Mention[],
+    replyToId: row.reply_to_id,
+    createdAt: row.created_at,
+  };
+}
+
+export function groupDto(
+  row: GroupsTable & { member_count: number | null; message_count: number | null; last_message_at: number | null },
+  channelKind: Group['channelKind'],
+  welcome: StoredRule | undefined,
+  publicUrl: string,
+): Group {
+  const action = welcome?.actions[0];
+  return {
+    id: row.id,
+    name: row.name,
+    channelAccountId: row.channel_account_id,
+    channelKind,
+    platformGroupId: row.platform_group_id,
+    rules: row.rules,
+    welcome: { enabled: welcome?.enabled ?? false, template: action?.template ?? '' },
+    inviteUrl: row.invite_code ? `${publicUrl}/join/${row.invite_code}` : null,
+    memberCount: Number(row.member_count ?? 0),
+    messageCount: Number(row.message_count ?? 0),
+    lastMessageAt: row.last_message_at === null ? null : Number(row.last_message_at),
+    createdAt: row.created_at,
+  };
+}
+
+export function memberDto(row: {
+  id: string;
+  contact_id: string;
+  platform_user_id: string;
+  display_name: string;
+  role: string;
+  status: string;
+  joined_at: number;
+  left_at: number | null;
+  message_count: number;
+  last_message_at: number | null;
+}): Member {
+  return {
+    id: row.id,
+    contactId: row.contact_id,
+    platformUserId: row.platform_user_id,
+    displayName: row.display_name,
+    role: row.role as Member['role'],
+    status: row.status as Member['status'],
+    joinedAt: row.joined_at,
+    leftAt: row.left_at,
+    messageCount: row.message_count,
+    lastMessageAt: row.last_message_at,
+  };
+}
+
+export function ruleDto(rule: StoredRule): RuleOut {
+  return {
+    id: rule.id,
+    groupId: rule.groupId,
+    name: rule.name,
+    preset: rule.preset,
+    enabled: rule.enabled,
+    priority: rule.priority,
+    stopAfterMatch: rule.stopAfterMatch,
+    trigger: rule.trigger,
+    conditions: rule.conditions,
+    actions: rule.actions,
+    createdAt: rule.createdAt,
+    updatedAt: rule.updatedAt,
+  };
+}

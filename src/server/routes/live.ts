@@ -1,0 +1,31 @@
+import type { LiveFrame } from '../../shared/webchat-protocol.ts';
+import type { BusEvents } from '../bus.ts';
+import { auth, type ZodApp } from '../http.ts';
+import type { Runtime } from '../runtime.ts';
+
+/** The console's live feed: messages and membership changes of the operator's workspace. */
+export function liveRoutes(app: ZodApp, rt: Runtime) {
+  app.route({
+    method: 'GET',
+    url: '/api/v1/live',
+    config: { permission: 'groups:read' },
+    schema: { tags: ['live'], summary: 'WebSocket: live messages and membership changes (LiveFrame JSON frames)' },
+    handler: (_req, reply) => reply.status(426).send({ error: { code: 'upgrade_required', message: 'open this URL as a WebSocket' } }),
+    wsHandler: (socket, req) => {
+      const { workspaceId } = auth(req);
+      const send = (frame: LiveFrame) => socket.send(JSON.stringify(frame));
+      const onMessage = (n: BusEvents['message'][0]) => {
+        if (n.workspaceId === workspaceId) send({ type: 'message', message: n.message });
+      };
+      const onMembership = (n: BusEvents['membership'][0]) => {
+        if (n.workspaceId === workspaceId) send({ type: 'membership', groupId: n.groupId, platformUserId: n.platformUserId, status: n.status });
+      };
+      rt.bus.on('message', onMessage);
+      rt.bus.on('membership', onMembership);
+      socket.on('close', () => {
+        rt.bus.off('message', onMessage);
+        rt.bus.off('membership', onMembership);
+      });
+    },
+  });
+}

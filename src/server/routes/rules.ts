@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { Rule } from '../../core/rules.ts';
+import { IdParams, Items, RuleInput, RuleOut, RuleQuery } from '../../shared/api.ts';
+import type { Db } from '../../store/index.ts';
+import { newId } from '../../store/ids.ts';
+import { writeAudit } from '../../store/repos/audit.ts';
+import { getGroup } from '../../store/repos/groups.ts';
+import { deleteRule, getRule, insertRule, listRules, replaceRule } from '../../store/repos/rules.ts';
+import { capabilityFor, missingCapabilities } from '../../core/capabilities.ts';
+import { ruleDto } from '../dto.ts';
+import { auth, HttpError, notFound, type AuthContext, type ZodApp } from '../http.ts';
+import type { Runtime } from '../runtime.ts';
+
+type RuleBody = z.output<typeof RuleInput>;
+
+/** The intent each action produces, for the capability check. */
+const INTENT_OF_ACTION = { reply: 'send_message' } as const;
+
+export function ruleRoutes(app: ZodApp, rt: Runtime) {
+  const { store } = rt;
+
+  /**
+   * Checks a rule before it is saved: its group belongs to the workspace, and every channel it can
+   * run on can do what its actions need (DESIGN.md: capabilities are checked when a rule is saved).
+   */
+  async function validated(db: Db, a: AuthContext, id: string, body: RuleBody): Promise<Rule> {
+    if (body.groupId !== null) {
+      const group = await getGroup(db, body.groupId);
+      if (!group || group.workspace_id !== a.workspaceId) throw notFound('group');
+      const connector = rt.connector(group.channel_account_id);
+      const toGroup = !(body.trigger.type === 'message' && body.trigger.scope === 'direct');
+      const missing = connector ? missingCapabilities(connector.capabilities, body.actions.map((act) => capabilityFor(INTENT_OF_ACTION[act.type], toGroup))) : [];
+      if (connector && missing.length > 0) {
+        throw new HttpError(422, 'capability_missing', `${connector.kind} cannot do what this rule asks: missing ${missing.join(', ')}`, { channel: connector.kind, missing });
+      }
+    }
+    return { id, ...body };
+  }
+
+  const audit = (db: Db, a: AuthContext, action: string, ruleId: string, summary: string, details?: unknown) =>
+    writeAudit(db, { workspaceId: a.workspaceId, userId: a.userId, actorName: a.name, action, targetType: 'rule', targetId: ruleId, summary, details, now: rt.now() });
+
+  async function ownRule(db: Db, a: AuthContext, id: string) {
+    const rule = await getRule(db, id);
+    if (!rule || rule.workspaceId !== a.workspaceId) throw notFound('rule');
+    return rule;
+  }
+
+  app.route({
+    method: 'GET',
+    url: '/api/v1/rules',
+    config: { permission: 'groups:read' },
+    schema: { tags: ['rules'], summary: 'Automation rules (keyword replies, welcomes …); with groupId, that group’s own', querystring: RuleQuery, response: { 200: Items(RuleOut) } },
+    handler: async (req) => ({ items: (await listRules(store.db, auth(req).workspaceId, req.query.groupId)).map(ruleDto) }),
+  });
+
+  app.route({
+    method: 'POST',
+    url: '/api/v1/rules',
+    config: { permission: 'rules:write' },
+    schema: { tags: ['rules'], body: RuleInput, response: { 201: RuleOut } },
+    handler: async (req, reply) => {
+      const a = auth(req);
+      const stored = await store.transaction(async (trx) => {
+        const rule = await validated(trx, a, newId(), req.body);
+        const saved = await insertRule(trx, a.workspaceId, rule, rt.now());
+        await audit(trx, a, 'rule.create', rule.id, `created rule ${rule.name}`, { after: req.body });
+        return saved;
+      });
+      rt.engine.invalidateRules(a.workspaceId);
+      return reply.status(201).send(ruleDto(stored));
+    },
+  });
+
+  app.route({
+    method: 'PUT',
+    url: '/api/v1/rules/:id',
+    config: { permission: 'rules:write' },
+    schema: { tags: ['rules'], summary: 'Replace a rule', params: IdParams, body: RuleInput, response: { 200: RuleOut } },
+    handler: async (req) => {
+      const a = auth(req);
+      const stored = await store.transaction(async (trx) => {
+        const before = await ownRule(trx, a, req.params.id);
+        if (before.preset === 'welcome') throw new HttpError(409, 'welcome_rule', 'change the welcome with PUT /api/v1/groups/{id}/welcome');
+        const rule = await validated(trx, a, before.id, req.body);
+        await replaceRule(trx, rule, rt.now());
+        await audit(trx, a, 'rule.update', rule.id, `changed rule ${rule.name}`, { before: ruleDto(before), after: req.body });
+        return ownRule(trx, a, rule.id);
+      });
+      rt.engine.invalidateRules(a.workspaceId);
+      return ruleDto(stored);
+    },
+  });
+
+  app.route({
+    method: 'DELETE',
+    url: '/api/v1/rules/:id',
+    config: { permission: 'rules:write' },
+    schema: { tags: ['rules'], params: IdParams, response: { 204: z.null() } },
+    handler: async (req, reply) => {
+      const a = auth(req);
+      await store.transaction(async (trx) => {
+        const before = await ownRule(trx, a, req.params.id);
+        if (before.preset === 'welcome') throw new HttpError(409, 'welcome_rule', 'disable the welcome with PUT /api/v1/groups/{id}/welcome instead');
+        await deleteRule(trx, before.id);
+        await audit(trx, a, 'rule.delete', before.id, `deleted rule ${before.name}`, { before: ruleDto(before) });
+      });
+      rt.engine.invalidateRules(a.workspaceId);
+      return reply.status(204).send(null);
+    },
+  });
+}

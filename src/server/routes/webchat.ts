@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { Id, InviteCodeParams, InviteInfo, JoinBody, JoinResult, MessagePage, MessageQuery } from '../../shared/api.ts';
+import { ClientFrame, CLOSE_NOT_MEMBER, CLOSE_UNAUTHORIZED, type ServerFrame } from '../../shared/webchat-protocol.ts';
+import type { WebchatConnector } from '../../connectors/webchat/connector.ts';
+import { findGroupByInviteCode, getGroup } from '../../store/repos/groups.ts';
+import { listGroupMessages } from '../../store/repos/messages.ts';
+import { findIdentity, getMembership, listMembers } from '../../store/repos/people.ts';
+import { createWebchatUser, findWebchatUserByToken, renameWebchatUser } from '../../store/repos/webchat.ts';
+import { newToken, tokenHash } from '../auth.ts';
+import { messageDto } from '../dto.ts';
+import { HttpError, type ZodApp } from '../http.ts';
+import type { Runtime } from '../runtime.ts';
+
+const MEMBER_LIST_LIMIT = 500;
+
+/**
+ * The built-in web community's member-facing API: open an invite, join with a nickname, read
+ * history, and chat over a WebSocket. Members are identified by a bearer token their browser
+ * keeps (no console session, so no CSRF exposure).
+ */
+export function webchatRoutes(app: ZodApp, rt: Runtime) {
+  const { store } = rt;
+
+  async function webchatGroupByInvite(code: string) {
+    const group = await findGroupByInviteCode(store.db, code);
+    const connector = group && rt.webchat(group.channel_account_id);
+    if (!group || !connector) throw new HttpError(404, 'invite_invalid', 'this invite link is not valid (it may have been replaced)');
+    return { group, connector };
+  }
+
+  function bearer(req: FastifyRequest): string | undefined {
+    const h = req.headers.authorization;
+    return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
+  }
+
+  /** The member behind a token and their membership in a group; null when either is missing. */
+  async function memberIn(token: string | undefined, groupId: string) {
+    if (!token) return null;
+    const user = await findWebchatUserByToken(store.db, tokenHash(token));
+    const group = await getGroup(store.db, groupId);
+    if (!user || !group || group.channel_account_id !== user.channel_account_id) return null;
+    const identity = await findIdentity(store.db, group.channel_account_id, user.id);
+    const membership = identity && (await getMembership(store.db, group.id, identity.id));
+    if (!identity || membership?.status !== 'active') return null;
+    const connector = rt.webchat(group.channel_account_id);
+    if (!connector) return null;
+    return { user, group, identity, connector };
+  }
+
+  app.route({
+    method: 'GET',
+    url: '/api/v1/webchat/invites/:code',
+    config: { permission: 'public' },
+    schema: { tags: ['webchat'], summary: 'What an invite link leads to', params: InviteCodeParams, response: { 200: InviteInfo } },
+    handler: async (req) => {
+      const { group } = await webchatGroupByInvite(req.params.code);
+      const count = await store.db.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', group.id).where('status', '=', 'active').executeTakeFirstOrThrow();
+      return { group: { id: group.id, name: group.name, memberCount: Number(count.n) } };
+    },
+  });
+
+  app.route({
+    method: 'POST',
+    url: '/api/v1/webchat/invites/:code/join',
+    config: { permission: 'public' },
+    schema: { tags: ['webchat'], summary: 'Join a group with a nickname; send your existing token as a Bearer to stay the same member', params: InviteCodeParams, body: JoinBody, response: { 201: JoinResult } },
+    handler: async (req, reply) => {
+      const { group, connector } = await webchatGroupByInvite(req.params.code);
+      const now = rt.now();
+      const nickname = req.body.nickname;
+      let token = bearer(req);
+      let user = token ? await findWebchatUserByToken(store.db, tokenHash(token)) : undefined;
+      if (user && user.channel_account_id !== group.channel_account_id) user = undefined;
+      if (!user) {
+        token = newToken();
+        user = await createWebchatUser(store.db, { channelAccountId: group.channel_account_id, tokenHash: tokenHash(token), nickname, now });
+      } else if (user.nickname !== nickname) {
+        await renameWebchatUser(store.db, user.id, nickname);
+      }
+      await connector.memberJoined(group.platform_group_id, { platformUserId: user.id, nickname }, randomUUID(), now);
+      return reply.status(201).send({ groupId: group.id, member: { platformUserId: user.id, nickname }, token: token ?? '' });
+    },
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/api/v1/webchat/groups/:id/messages',
+    config: { permission: 'public' },
+    schema: { tags: ['webchat'], summary: "A member's view of the group history (Bearer token)", params: z.object({ id: Id }), querystring: MessageQuery, response: { 200: MessagePage } },
+    handler: async (req) => {
+      const m = await memberIn(bearer(req), req.params.id);
+      if (!m) throw new HttpError(403, 'not_member', 'join the group first');
+      const { rows, nextBefore } = await listGroupMessages(store.db, m.group.id, req.query);
+      return { items: rows.map(messageDto), nextBefore };
+    },
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/api/v1/webchat/ws',
+    config: { permission: 'public' },
+    schema: { tags: ['webchat'], summary: 'WebSocket: the chat room (see webchat-protocol.ts)', querystring: z.object({ token: z.string().max(200).optional(), groupId: Id }) },
+    handler: (_req, reply) => reply.status(426).send({ error: { code: 'upgrade_required', message: 'open this URL as a WebSocket' } }),
+    wsHandler: async (socket, req) => {
+      const query = req.query as { token?: string; groupId: string };
+      // Frames that arrive while we authenticate are queued, not lost.
+      const early: Buffer[] = [];
+      const queue = (d: Buffer) => early.push(d);
+      socket.on('message', queue);
+      const m = await memberIn(query.token, query.groupId);
+      if (!m) {
+        const user = query.token ? await findWebchatUserByToken(store.db, tokenHash(query.token)) : undefined;
+        socket.close(user ? CLOSE_NOT_MEMBER : CLOSE_UNAUTHORIZED, user ? 'not a member of this group' : 'unknown token');
+        return;
+      }
+      const send = (frame: ServerFrame) => socket.send(JSON.stringify(frame));
+      const detach = m.connector.attach(m.group.platform_group_id, socket);
+      socket.on('close', detach);
+      const members = await listMembers(store.db, m.group.id, { offset: 0, limit: MEMBER_LIST_LIMIT, activeOnly: true });
+      send({
+        type: 'ready',
+        me: { platformUserId: m.user.id, nickname: m.identity.display_name, isBot: false },
+        group: { id: m.group.id, name: m.group.name, rules: m.group.rules },
+        members: [
+          { platformUserId: m.connector.bot.platformUserId, nickname: m.connector.bot.displayName, isBot: true },
+          ...members.map((r) => ({ platformUserId: r.platform_user_id, nickname: r.display_name, isBot: r.is_bot === 1 })),
+        ],
+      });
+      const handle = (data: Buffer) => void onFrame(m.connector, m.group.id, m.group.platform_group_id, { platformUserId: m.user.id, nickname: m.identity.display_name, identityId: m.identity.id }, data, send, socket);
+      socket.off('message', queue);
+      socket.on('message', handle);
+      for (const d of early) handle(d);
+    },
+  });
+
+  async function onFrame(
+    connector: WebchatConnector,
+    groupId: string,
+    platformGroupId: string,
+    member: { platformUserId: string; nickname: string; identityId: string },
+    data: Buffer,
+    send: (f: ServerFrame) => void,
+    socket: { close(code: number, reason: string): void },
+  ) {
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString('utf8'));
+    } catch {
+      send({ type: 'error', code: 'invalid_json', message: 'frames must be JSON' });
+      return;
+    }
+    const parsed = ClientFrame.safeParse(json);
+    if (!parsed.success) {
+      send({ type: 'error', code: 'invalid_frame', message: z.prettifyError(parsed.error) });
+      return;
+    }
+    const frame = parsed.data;
+    if (frame.type === 'ping') {
+      send({ type: 'pong' });
+      return;
+    }
+    // Membership can end while the socket is open (left, removed): check at every send.
+    if ((await getMembership(store.db, groupId, member.identityId))?.status !== 'active') {
+      send({ type: 'error', code: 'not_member', message: 'you are no longer a member of this group' });
+      socket.close(CLOSE_NOT_MEMBER, 'not a member of this group');
+      return;
+    }
+    try {
+      const result = await connector.memberSays(platformGroupId, { platformUserId: member.platformUserId, nickname: member.nickname }, frame, rt.now());
+      if (result.messageId) send({ type: 'ack', clientMessageId: frame.clientMessageId, messageId: result.messageId });
+    } catch (e) {
+      console.error('webchat: storing a message failed', e);
+      send({ type: 'error', code: 'internal', message: 'the message could not be stored; it will be retried' });
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
+import pg from 'pg';
+import * as m0001 from './migrations/0001_initial.ts';
+import type { Database } from './schema.ts';
+import { openSqlite } from './sqlite-driver.ts';
+
+export type { Database } from './schema.ts';
+
+/** Where the data lives: the embedded SQLite file (default) or a PostgreSQL server. */
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/** A handle usable inside and outside a transaction. */
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export interface Store {
+  readonly kind: StoreConfig['kind'];
+  readonly db: Kysely<Database>;
+  migrate(): Promise<MigrationResultSet>;
+  /** Migrations not yet applied (for `doctor` and the start-up check). */
+  pendingMigrations(): Promise<string[]>;
+  transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': m0001,
+};
+
+const INT8_OID = 20;
+
+export function openStore(config: StoreConfig): Store {
+  let db: Kysely<Database>;
+  if (config.kind === 'sqlite') {
+    if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
+    const { database } = openSqlite(config.path);
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  } else {
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: 10,
+      // Epoch-millisecond timestamps and counts are bigint columns; they fit a JS number.
+      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+    });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  return {
+    kind: config.kind,
+    db,
+    migrate: () => migrator.migrateToLatest(),
+    async pendingMigrations() {
+      const all = await migrator.getMigrations();
+      return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+    },
+    transaction: (fn) => db.transaction().execute(fn),
+    close: () => db.destroy(),
+  };
+}
+
+/** Migrate, failing with the first migration error instead of a result set. */
+export async function migrateOrThrow(store: Store): Promise<string[]> {
+  const { error, results } = await store.migrate();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

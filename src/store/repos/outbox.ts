@@ -1,0 +1,116 @@
+import type { KeyedIntent } from '../../core/intents.ts';
+import type { Db } from '../index.ts';
+import { newId } from '../ids.ts';
+import type { OutboxTable } from '../schema.ts';
+
+/**
+ * The outbox: intents waiting to be executed. Status flow:
+ *   pending → sending → sent
+ *                     ↘ pending (transient error, retried later) → … → failed
+ *                     ↘ unknown (crashed mid-send on a channel where a resend could duplicate)
+ */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'unknown';
+export type OutboxRow = OutboxTable;
+
+const PRIORITY = { interactive: 10, bulk: 0 } as const;
+
+/** Writes intents; an intent whose key is already there is skipped (never sent twice). */
+export async function enqueueIntents(
+  db: Db,
+  workspaceId: string,
+  items: readonly (KeyedIntent & { groupId: string | null })[],
+  now: number,
+): Promise<OutboxRow[]> {
+  const rows: OutboxRow[] = items.map((k) => ({
+    id: newId(),
+    workspace_id: workspaceId,
+    idempotency_key: k.idempotencyKey,
+    channel_account_id: k.intent.channelAccountId,
+    group_id: k.groupId,
+    rule_id: k.ruleId,
+    kind: k.intent.kind,
+    payload: JSON.stringify(k.intent),
+    message_id: null,
+    priority: PRIORITY[k.intent.priority],
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+  }));
+  if (rows.length === 0) return [];
+  await db.insertInto('outbox').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
+  return rows;
+}
+
+/** Due work in the order it should go out: interactive before bulk, then oldest first. */
+export const listDue = (db: Db, now: number, limit: number) =>
+  db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .orderBy('priority', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+
+export async function nextDueAt(db: Db): Promise<number | null> {
+  const r = await db.selectFrom('outbox').select((eb) => eb.fn.min('next_attempt_at').as('t')).where('status', '=', 'pending').executeTakeFirst();
+  return r?.t === null || r?.t === undefined ? null : Number(r.t);
+}
+
+/**
+ * Claims a pending row for sending and fixes the id its message will have; false when another
+ * worker (or a cancel) got there first.
+ */
+export async function claim(db: Db, id: string, messageId: string, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('outbox')
+    .set((eb) => ({
+      status: 'sending',
+      attempts: eb('attempts', '+', 1),
+      message_id: eb.fn.coalesce('message_id', eb.val(messageId)),
+      updated_at: now,
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function finish(
+  db: Db,
+  row: { id: string; attempts: number },
+  result: { status: OutboxStatus; error: string | null; platformMessageId: string | null; nextAttemptAt?: number; startedAt: number; now: number },
+): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: result.status, last_error: result.error, updated_at: result.now, ...(result.nextAttemptAt !== undefined ? { next_attempt_at: result.nextAttemptAt } : {}) })
+    .where('id', '=', row.id)
+    .execute();
+  await db
+    .insertInto('deliveries')
+    .values({
+      id: newId(),
+      outbox_id: row.id,
+      attempt: row.attempts,
+      status: result.status === 'pending' ? 'retry' : result.status,
+      platform_message_id: result.platformMessageId,
+      error: result.error,
+      started_at: result.startedAt,
+      finished_at: result.now,
+    })
+    .execute();
+}
+
+/** Rows left in `sending` by a crash, per channel account. */
+export const listInFlight = (db: Db) => db.selectFrom('outbox').select(['id', 'channel_account_id', 'attempts']).where('status', '=', 'sending').execute();
+
+export async function setStatus(db: Db, id: string, status: OutboxStatus, error: string | null, now: number) {
+  await db.updateTable('outbox').set({ status, last_error: error, updated_at: now }).where('id', '=', id).execute();
+}
+
+export const getOutboxRow = (db: Db, id: string) => db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+export const listDeliveries = (db: Db, outboxId: string) => db.selectFrom('deliveries').selectAll().where('outbox_id', '=', outboxId).orderBy('attempt').execute();

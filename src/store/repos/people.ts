@@ -1,0 +1,167 @@
+import type { Db } from '../index.ts';
+import { newId } from '../ids.ts';
+
+export interface IdentityRow {
+  id: string;
+  contact_id: string;
+  display_name: string;
+  is_bot: number;
+  platform_user_id: string;
+}
+
+/**
+ * The identity of a platform user in this channel account, created on first sight together with
+ * a new contact (one person across groups and channels; merging comes with the CRM issue).
+ * A changed display name is updated.
+ */
+export async function upsertIdentity(
+  db: Db,
+  f: { workspaceId: string; channelAccountId: string; platformUserId: string; displayName: string; isBot: boolean; now: number },
+): Promise<IdentityRow> {
+  const existing = await db
+    .selectFrom('identities')
+    .select(['id', 'contact_id', 'display_name', 'is_bot', 'platform_user_id'])
+    .where('channel_account_id', '=', f.channelAccountId)
+    .where('platform_user_id', '=', f.platformUserId)
+    .executeTakeFirst();
+  if (existing) {
+    if (existing.display_name !== f.displayName) {
+      await db.updateTable('identities').set({ display_name: f.displayName, updated_at: f.now }).where('id', '=', existing.id).execute();
+      existing.display_name = f.displayName;
+    }
+    return existing;
+  }
+  const contactId = newId();
+  await db.insertInto('contacts').values({ id: contactId, workspace_id: f.workspaceId, display_name: f.displayName, created_at: f.now, updated_at: f.now }).execute();
+  const row = {
+    id: newId(),
+    workspace_id: f.workspaceId,
+    channel_account_id: f.channelAccountId,
+    platform_user_id: f.platformUserId,
+    contact_id: contactId,
+    display_name: f.displayName,
+    is_bot: f.isBot ? 1 : 0,
+    created_at: f.now,
+    updated_at: f.now,
+  };
+  await db.insertInto('identities').values(row).execute();
+  return row;
+}
+
+export const findIdentity = (db: Db, channelAccountId: string, platformUserId: string) =>
+  db
+    .selectFrom('identities')
+    .select(['id', 'contact_id', 'display_name', 'is_bot', 'platform_user_id'])
+    .where('channel_account_id', '=', channelAccountId)
+    .where('platform_user_id', '=', platformUserId)
+    .executeTakeFirst();
+
+export const getMembership = (db: Db, groupId: string, identityId: string) =>
+  db.selectFrom('memberships').selectAll().where('group_id', '=', groupId).where('identity_id', '=', identityId).executeTakeFirst();
+
+/** Marks the identity an active member; `becameActive` is false when they already were. */
+export async function activateMembership(
+  db: Db,
+  f: { workspaceId: string; groupId: string; identityId: string; inviterIdentityId: string | null; now: number },
+): Promise<{ becameActive: boolean }> {
+  const existing = await getMembership(db, f.groupId, f.identityId);
+  if (!existing) {
+    await db
+      .insertInto('memberships')
+      .values({
+        id: newId(),
+        workspace_id: f.workspaceId,
+        group_id: f.groupId,
+        identity_id: f.identityId,
+        role: 'member',
+        status: 'active',
+        joined_at: f.now,
+        left_at: null,
+        inviter_identity_id: f.inviterIdentityId,
+        message_count: 0,
+        last_message_at: null,
+      })
+      .execute();
+    return { becameActive: true };
+  }
+  if (existing.status === 'active') return { becameActive: false };
+  await db
+    .updateTable('memberships')
+    .set({ status: 'active', joined_at: f.now, left_at: null, inviter_identity_id: f.inviterIdentityId })
+    .where('id', '=', existing.id)
+    .execute();
+  return { becameActive: true };
+}
+
+export async function deactivateMembership(db: Db, groupId: string, identityId: string, status: 'left' | 'removed', now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('memberships')
+    .set({ status, left_at: now })
+    .where('group_id', '=', groupId)
+    .where('identity_id', '=', identityId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function countMessage(db: Db, groupId: string, identityId: string, at: number) {
+  await db
+    .updateTable('memberships')
+    .set((eb) => ({ message_count: eb('message_count', '+', 1), last_message_at: at }))
+    .where('group_id', '=', groupId)
+    .where('identity_id', '=', identityId)
+    .execute();
+}
+
+const memberColumns = [
+  'm.id',
+  'i.contact_id',
+  'i.platform_user_id',
+  'i.display_name',
+  'i.is_bot',
+  'm.role',
+  'm.status',
+  'm.joined_at',
+  'm.left_at',
+  'm.message_count',
+  'm.last_message_at',
+] as const;
+
+export function listMembers(db: Db, groupId: string, opts: { offset: number; limit: number; activeOnly?: boolean }) {
+  let q = db
+    .selectFrom('memberships as m')
+    .innerJoin('identities as i', 'i.id', 'm.identity_id')
+    .select(memberColumns)
+    .where('m.group_id', '=', groupId)
+    .orderBy('m.joined_at', 'desc')
+    .orderBy('m.id', 'desc')
+    .offset(opts.offset)
+    .limit(opts.limit);
+  if (opts.activeOnly) q = q.where('m.status', '=', 'active');
+  return q.execute();
+}
+
+export async function countMembers(db: Db, groupId: string): Promise<number> {
+  const r = await db.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', groupId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export const getContact = (db: Db, id: string) => db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const listContactIdentities = (db: Db, contactId: string) =>
+  db
+    .selectFrom('identities as i')
+    .innerJoin('channel_accounts as c', 'c.id', 'i.channel_account_id')
+    .select(['i.id', 'i.channel_account_id', 'c.kind', 'i.platform_user_id', 'i.display_name'])
+    .where('i.contact_id', '=', contactId)
+    .execute();
+
+export const listContactMemberships = (db: Db, contactId: string) =>
+  db
+    .selectFrom('memberships as m')
+    .innerJoin('identities as i', 'i.id', 'm.identity_id')
+    .innerJoin('groups as g', 'g.id', 'm.group_id')
+    .select(['m.group_id', 'g.name as group_name', 'm.status', 'm.role', 'm.joined_at', 'm.left_at', 'm.message_count'])
+    .where('i.contact_id', '=', contactId)
+    .orderBy('m.joined_at', 'desc')
+    .execute();

@@ -1,0 +1,209 @@
+/**
+ * Row types of every table, as Kysely sees them. One schema for SQLite and PostgreSQL: ids are
+ * text (UUIDv7, time-ordered), times are epoch milliseconds, flags are 0/1 integers, and
+ * structured values are JSON text, so both engines store and return the same shapes.
+ */
+type Flag = number;
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  timezone: string;
+  locale: string;
+  created_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  locale: string;
+  created_at: number;
+}
+
+export interface WorkspaceMembersTable {
+  workspace_id: string;
+  user_id: string;
+  role: string;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  workspace_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+}
+
+export interface ChannelAccountsTable {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  name: string;
+  config: string;
+  status: string;
+  created_at: number;
+}
+
+export interface GroupsTable {
+  id: string;
+  workspace_id: string;
+  channel_account_id: string;
+  platform_group_id: string;
+  name: string;
+  rules: string;
+  invite_code: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ContactsTable {
+  id: string;
+  workspace_id: string;
+  display_name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IdentitiesTable {
+  id: string;
+  workspace_id: string;
+  channel_account_id: string;
+  platform_user_id: string;
+  contact_id: string;
+  display_name: string;
+  is_bot: Flag;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MembershipsTable {
+  id: string;
+  workspace_id: string;
+  group_id: string;
+  identity_id: string;
+  role: string;
+  status: string;
+  joined_at: number;
+  left_at: number | null;
+  inviter_identity_id: string | null;
+  message_count: number;
+  last_message_at: number | null;
+}
+
+export interface MessagesTable {
+  id: string;
+  workspace_id: string;
+  channel_account_id: string;
+  group_id: string | null;
+  identity_id: string | null;
+  direction: string;
+  platform_message_id: string;
+  content_type: string;
+  text: string;
+  mentions: string;
+  reply_to_id: string | null;
+  event_id: string | null;
+  outbox_id: string | null;
+  created_at: number;
+}
+
+export interface InboundEventsTable {
+  id: string;
+  workspace_id: string;
+  channel_account_id: string;
+  kind: string;
+  payload: string;
+  received_at: number;
+}
+
+export interface RulesTable {
+  id: string;
+  workspace_id: string;
+  group_id: string | null;
+  name: string;
+  preset: string;
+  enabled: Flag;
+  priority: number;
+  stop_after_match: Flag;
+  trigger: string;
+  conditions: string;
+  actions: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OutboxTable {
+  id: string;
+  workspace_id: string;
+  idempotency_key: string;
+  channel_account_id: string;
+  group_id: string | null;
+  rule_id: string | null;
+  kind: string;
+  payload: string;
+  /** The id the sent message gets; fixed when first claimed so a retry reuses it. */
+  message_id: string | null;
+  priority: number;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  outbox_id: string;
+  attempt: number;
+  status: string;
+  platform_message_id: string | null;
+  error: string | null;
+  started_at: number;
+  finished_at: number;
+}
+
+export interface AuditLogTable {
+  id: string;
+  workspace_id: string;
+  user_id: string | null;
+  actor_name: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  summary: string;
+  details: string;
+  created_at: number;
+}
+
+export interface WebchatUsersTable {
+  id: string;
+  channel_account_id: string;
+  token_hash: string;
+  nickname: string;
+  created_at: number;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  workspace_members: WorkspaceMembersTable;
+  sessions: SessionsTable;
+  channel_accounts: ChannelAccountsTable;
+  groups: GroupsTable;
+  contacts: ContactsTable;
+  identities: IdentitiesTable;
+  memberships: MembershipsTable;
+  messages: MessagesTable;
+  inbound_events: InboundEventsTable;
+  rules: RulesTable;
+  outbox: OutboxTable;
+  deliveries: DeliveriesTable;
+  audit_log: AuditLogTable;
+  webchat_users: WebchatUsersTable;
+}
