@@ -19,7 +19,19 @@ export const ClientFrame = z.discriminatedUnion('type', [
 export type ClientFrame = z.input<typeof ClientFrame>;
 
 export type ServerFrame =
-  | { type: 'ready'; me: z.infer<typeof WebchatMember>; group: { id: string; name: string; rules: string }; members: z.infer<typeof WebchatMember>[] }
+  | {
+      type: 'ready';
+      me: z.infer<typeof WebchatMember>;
+      group: { id: string; name: string; rules: string };
+      members: z.infer<typeof WebchatMember>[];
+      /**
+       * The latest messages (oldest → newest), read after the socket joined the room: together
+       * with the live frames nothing falls in between. Older ones: the history endpoint.
+       */
+      recent: Message[];
+      /** Cursor for the history endpoint's `before`, null when `recent` is everything. */
+      nextBefore: string | null;
+    }
   | { type: 'message'; message: Message }
   | { type: 'ack'; clientMessageId: string; messageId: string }
   | { type: 'member_joined'; member: z.infer<typeof WebchatMember> }

@@ -14,6 +14,7 @@ import { HttpError, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
 
 const MEMBER_LIST_LIMIT = 500;
+const READY_HISTORY = 50;
 
 /**
  * The built-in web community's member-facing API: open an invite, join with a nickname, read
@@ -119,6 +120,7 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
       const detach = m.connector.attach(m.group.platform_group_id, socket);
       socket.on('close', detach);
       const members = await listMembers(store.db, m.group.id, { offset: 0, limit: MEMBER_LIST_LIMIT, activeOnly: true });
+      const history = await listGroupMessages(store.db, m.group.id, { limit: READY_HISTORY });
       send({
         type: 'ready',
         me: { platformUserId: m.user.id, nickname: m.identity.display_name, isBot: false },
@@ -127,6 +129,8 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
           { platformUserId: m.connector.bot.platformUserId, nickname: m.connector.bot.displayName, isBot: true },
           ...members.map((r) => ({ platformUserId: r.platform_user_id, nickname: r.display_name, isBot: r.is_bot === 1 })),
         ],
+        recent: history.rows.map(messageDto),
+        nextBefore: history.nextBefore,
       });
       const handle = (data: Buffer) => void onFrame(m.connector, m.group.id, m.group.platform_group_id, { platformUserId: m.user.id, nickname: m.identity.display_name, identityId: m.identity.id }, data, send, socket);
       socket.off('message', queue);
