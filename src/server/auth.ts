@@ -62,6 +62,8 @@ export function allows(role: Role, permission: Permission): boolean {
  * Login throttling: failures only, per (address, email) and per email. Five failures within the
  * window lock further attempts for the rest of it; a success clears the address's count.
  */
+const MAX_TRACKED = 10_000;
+
 export class LoginThrottle {
   readonly #failures = new Map<string, number[]>();
   readonly #max: number;
@@ -82,11 +84,16 @@ export class LoginThrottle {
   }
 
   fail(ip: string, email: string, now: number): void {
+    if (this.#failures.size > MAX_TRACKED) this.#prune(now);
     for (const key of [`${ip}|${email}`, `*|${email}`]) this.#failures.set(key, [...this.#recent(key, now), now]);
   }
 
   succeed(ip: string, email: string): void {
     this.#failures.delete(`${ip}|${email}`);
+  }
+
+  #prune(now: number): void {
+    for (const [key, times] of this.#failures) if (!times.some((t) => t > now - this.#windowMs)) this.#failures.delete(key);
   }
 
   #recent(key: string, now: number): number[] {
