@@ -1,6 +1,7 @@
 import type { Connector } from '../connectors/kit.ts';
 import { WebchatConnector } from '../connectors/webchat/connector.ts';
 import { migrateOrThrow, openStore, type Store } from '../store/index.ts';
+import { deleteExpiredSessions } from '../store/repos/accounts.ts';
 import { listChannelAccounts } from '../store/repos/channels.ts';
 import { LoginThrottle } from './auth.ts';
 import { Bus } from './bus.ts';
@@ -24,6 +25,8 @@ export interface Runtime {
   connect(account: { id: string; workspace_id: string; kind: string; name: string }): Promise<void>;
   stop(): Promise<void>;
 }
+
+const SESSION_SWEEP_MS = 3600_000;
 
 export class StoreNotMigratedError extends Error {
   override name = 'StoreNotMigratedError';
@@ -73,6 +76,9 @@ export async function startRuntime(config: Config, opts: { now?: () => number } 
   };
   for (const a of await listChannelAccounts(store.db)) await connect(a);
   await dispatcher.start();
+  const sweep = () => deleteExpiredSessions(store.db, now()).catch((e: unknown) => console.error('session sweep failed', e));
+  await sweep();
+  const sweeper = setInterval(() => void sweep(), SESSION_SWEEP_MS).unref();
 
   return {
     config,
@@ -90,6 +96,7 @@ export async function startRuntime(config: Config, opts: { now?: () => number } 
     },
     connect,
     async stop() {
+      clearInterval(sweeper);
       await dispatcher.stop();
       for (const c of connectors.values()) await c.stop();
       bus.removeAllListeners();
