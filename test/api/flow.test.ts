@@ -100,6 +100,24 @@ for (const engine of ENGINES) {
       assert.equal(groups.body.items[0].memberCount, 2);
     });
 
+    test('a member leaves, cannot post any more, and comes back through the invite link with a new welcome', async () => {
+      const bob = members[1]!;
+      const alice = members[0]!;
+      const left = await fetch(`${server.url}/api/v1/webchat/groups/${group.id}/leave`, { method: 'POST', headers: { authorization: `Bearer ${bob.token}` } });
+      assert.equal(left.status, 204);
+      await waitFor(() => alice.frames.find((f) => f.type === 'member_left' && f.platformUserId === bob.platformUserId), 'alice sees bob leave');
+      bob.say('还在吗');
+      await waitFor(() => bob.frames.find((f) => f.type === 'error' && f.code === 'not_member'), 'bob is told he is not a member');
+      const log = await api.get(`/api/v1/groups/${group.id}/messages`);
+      assert.ok(!log.body.items.some((m: any) => m.text === '还在吗'), 'nothing stored after leaving');
+      const members1 = await api.get(`/api/v1/groups/${group.id}/members`);
+      assert.equal(members1.body.items.find((m: any) => m.platformUserId === bob.platformUserId).status, 'left');
+      const again = await bob.join(group.inviteUrl, 'Bob');
+      assert.equal(again.status, 201);
+      assert.equal(again.body.member.platformUserId, bob.platformUserId, 'the same member comes back with their token');
+      await waitFor(() => alice.messages().find((m) => m.sender.isBot && m.text.includes('@Bob')), 'a new welcome for the returning member');
+    });
+
     test('after a restart everything is still there', async () => {
       for (const m of members) m.close();
       await server.close();

@@ -2,7 +2,7 @@ import type { Capabilities } from '../../core/capabilities.ts';
 import type { Intent } from '../../core/intents.ts';
 import type { ServerFrame } from '../../shared/webchat-protocol.ts';
 import { ConnectorError, type Connector, type EventSink, type ExecuteContext, type ExecuteResult } from '../kit.ts';
-import { joinEvent, messageEvent, type WebchatMemberRef } from './normalize.ts';
+import { joinEvent, leaveEvent, messageEvent, type WebchatMemberRef } from './normalize.ts';
 import type { Mention, PlatformUser } from '../../core/events.ts';
 
 /** The platform id the web community gives its own bot account. */
@@ -66,6 +66,11 @@ export class WebchatConnector implements Connector {
   /** A member joined a group through its invite link. */
   async memberJoined(platformGroupId: string, member: WebchatMemberRef, ticket: string, now: number) {
     return this.#requireSink().ingest(joinEvent(this.channelAccountId, platformGroupId, member, ticket, now));
+  }
+
+  /** A member left a group on their own. */
+  async memberLeft(platformGroupId: string, member: WebchatMemberRef, ticket: string, now: number) {
+    return this.#requireSink().ingest(leaveEvent(this.channelAccountId, platformGroupId, member, ticket, now));
   }
 
   /** A member said something; resolves once it is stored (then `publish` pushes it to the room). */

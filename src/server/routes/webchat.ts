@@ -99,6 +99,19 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
   });
 
   app.route({
+    method: 'POST',
+    url: '/api/v1/webchat/groups/:id/leave',
+    config: { permission: 'public' },
+    schema: { tags: ['webchat'], summary: 'Leave the group (Bearer token); the invite link lets you back in', params: z.object({ id: Id }), response: { 204: z.null() } },
+    handler: async (req, reply) => {
+      const m = await memberIn(bearer(req), req.params.id);
+      if (!m) throw new HttpError(403, 'not_member', 'you are not a member of this group');
+      await m.connector.memberLeft(m.group.platform_group_id, { platformUserId: m.user.id, nickname: m.identity.display_name }, randomUUID(), rt.now());
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.route({
     method: 'GET',
     url: '/api/v1/webchat/ws',
     config: { permission: 'public' },
