@@ -1,0 +1,168 @@
+/**
+ * HTTP client for the console and the member pages. Types come from the shared API contract
+ * (src/shared/api.ts); only types are imported here, so the member pages do not bundle zod.
+ */
+import type {
+  AuditEntry,
+  ContactProfile,
+  Group,
+  GroupCreate,
+  GroupPatch,
+  JoinResult,
+  Locale,
+  LoginBody,
+  Member,
+  Message,
+  RuleInput,
+  RuleOut,
+  Session,
+  SetupBody,
+  TeamMember,
+  TeamMemberCreate,
+  User,
+  WelcomePut,
+  Workspace,
+} from '../../src/shared/api.ts';
+
+/** A non-2xx answer (`{ error: { code, message } }`) or a network failure (status 0). */
+export class ApiRequestError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+  /** Seconds, from the Retry-After header of a 429. */
+  readonly retryAfter: number | null;
+  constructor(status: number, code: string, message: string, details: unknown = undefined, retryAfter: number | null = null) {
+    super(message);
+    this.name = 'ApiRequestError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.retryAfter = retryAfter;
+  }
+}
+
+interface CallOptions {
+  body?: unknown;
+  /** Web community member token (`Authorization: Bearer`). */
+  bearer?: string | null;
+  /** Whether a 401 sends the operator to the login page (not for the login itself). */
+  redirectOn401?: boolean;
+}
+
+let csrfToken: string | null = null;
+let onUnauthorized: (() => void) | null = null;
+
+/** The CSRF token of the current console session, sent on every change. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** What to do when the server says the session is gone (the console goes to /login). */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: CallOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+    });
+  } catch (e) {
+    throw new ApiRequestError(0, 'network', e instanceof Error ? e.message : String(e));
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown = null;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+  }
+  if (!res.ok) {
+    const err = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+    const retry = Number(res.headers.get('retry-after'));
+    const failure = new ApiRequestError(
+      res.status,
+      typeof err?.code === 'string' ? err.code : `http_${res.status}`,
+      typeof err?.message === 'string' ? err.message : res.statusText || `HTTP ${res.status}`,
+      err?.details,
+      Number.isFinite(retry) && retry > 0 ? retry : null,
+    );
+    if (res.status === 401 && opts.redirectOn401 !== false && onUnauthorized) onUnauthorized();
+    throw failure;
+  }
+  return json as T;
+}
+
+const enc = encodeURIComponent;
+
+function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface MessagePage {
+  items: Message[];
+  nextBefore: string | null;
+}
+
+/** The operator console's API (session cookie + CSRF header). */
+export const api = {
+  setupStatus: () => call<{ needsOwner: boolean }>('GET', '/api/v1/setup'),
+  setup: (body: SetupBody) => call<Session>('POST', '/api/v1/setup', { body }),
+  login: (body: LoginBody) => call<Session>('POST', '/api/v1/auth/login', { body, redirectOn401: false }),
+  logout: () => call<void>('POST', '/api/v1/auth/logout', { redirectOn401: false }),
+  me: () => call<Session>('GET', '/api/v1/auth/me', { redirectOn401: false }),
+  patchMe: (locale: Locale) => call<User>('PATCH', '/api/v1/auth/me', { body: { locale } }),
+
+  workspace: () => call<Workspace>('GET', '/api/v1/workspace'),
+  patchWorkspace: (body: Partial<Pick<Workspace, 'name' | 'timezone' | 'locale'>>) => call<Workspace>('PATCH', '/api/v1/workspace', { body }),
+  team: () => call<{ items: TeamMember[] }>('GET', '/api/v1/team'),
+  addTeamMember: (body: TeamMemberCreate) => call<TeamMember>('POST', '/api/v1/team', { body }),
+  setTeamRole: (userId: string, role: TeamMemberCreate['role']) => call<TeamMember>('PATCH', `/api/v1/team/${enc(userId)}`, { body: { role } }),
+  auditLog: (offset: number, limit: number) => call<{ items: AuditEntry[] }>('GET', `/api/v1/audit-log${query({ offset, limit })}`),
+
+  groups: () => call<{ items: Group[] }>('GET', '/api/v1/groups'),
+  group: (id: string) => call<Group>('GET', `/api/v1/groups/${enc(id)}`),
+  createGroup: (body: GroupCreate) => call<Group>('POST', '/api/v1/groups', { body }),
+  patchGroup: (id: string, body: GroupPatch) => call<Group>('PATCH', `/api/v1/groups/${enc(id)}`, { body }),
+  putWelcome: (id: string, body: WelcomePut) => call<Group>('PUT', `/api/v1/groups/${enc(id)}/welcome`, { body }),
+  rotateInvite: (id: string) => call<Group>('POST', `/api/v1/groups/${enc(id)}/invite/rotate`),
+  members: (id: string, offset: number, limit: number) => call<{ items: Member[]; total: number }>('GET', `/api/v1/groups/${enc(id)}/members${query({ offset, limit })}`),
+  messages: (id: string, before?: string, limit = 50) => call<MessagePage>('GET', `/api/v1/groups/${enc(id)}/messages${query({ before, limit })}`),
+  sendMessage: (id: string, text: string) => call<{ outboxId: string }>('POST', `/api/v1/groups/${enc(id)}/messages`, { body: { text } }),
+
+  rules: (groupId: string) => call<{ items: RuleOut[] }>('GET', `/api/v1/rules${query({ groupId })}`),
+  createRule: (body: RuleInput) => call<RuleOut>('POST', '/api/v1/rules', { body }),
+  replaceRule: (id: string, body: RuleInput) => call<RuleOut>('PUT', `/api/v1/rules/${enc(id)}`, { body }),
+  deleteRule: (id: string) => call<void>('DELETE', `/api/v1/rules/${enc(id)}`),
+
+  contact: (id: string) => call<ContactProfile>('GET', `/api/v1/contacts/${enc(id)}`),
+};
+
+/** The web community's member API (bearer token kept in localStorage). */
+export const webchatApi = {
+  invite: (code: string) => call<{ group: { id: string; name: string; memberCount: number } }>('GET', `/api/v1/webchat/invites/${enc(code)}`),
+  join: (code: string, nickname: string, token: string | null) =>
+    call<JoinResult>('POST', `/api/v1/webchat/invites/${enc(code)}/join`, { body: { nickname }, bearer: token }),
+  messages: (groupId: string, token: string, before?: string, limit = 50) =>
+    call<MessagePage>('GET', `/api/v1/webchat/groups/${enc(groupId)}/messages${query({ before, limit })}`, { bearer: token }),
+};
+
+/** WebSocket URL on the page's own origin (ws:// or wss://). */
+export function wsUrl(path: string): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}${path}`;
+}

@@ -1,0 +1,222 @@
+import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { App, Button, Empty, Form, Input, Modal, Popconfirm, Radio, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Action, Condition, KEYWORD_MAX, RuleInput, type Group, type RuleOut } from '../../../../../src/shared/api.ts';
+import { api } from '../../../api.ts';
+import { useI18n } from '../../../i18n.ts';
+import { useReportError, useSession } from '../../context.ts';
+import { zodRule } from '../../zodRule.ts';
+
+interface KeywordValues {
+  name: string;
+  keywords: string[];
+  mode: 'contains' | 'exact';
+  reply: string;
+  enabled: boolean;
+}
+
+/** The keyword-reply form as the API's RuleInput (a full replacement on edit). */
+function toRuleInput(groupId: string, v: KeywordValues): RuleInput {
+  return {
+    groupId,
+    name: v.name,
+    preset: 'keyword_reply',
+    enabled: v.enabled,
+    priority: 0,
+    stopAfterMatch: true,
+    trigger: { type: 'message', scope: 'any' },
+    conditions: [{ type: 'keyword', keywords: v.keywords, mode: v.mode }],
+    actions: [{ type: 'reply', template: v.reply, mention: true, quote: true }],
+  };
+}
+
+function fromRule(rule: RuleOut): KeywordValues {
+  const cond = rule.conditions[0];
+  return {
+    name: rule.name,
+    keywords: cond?.keywords ?? [],
+    mode: cond?.mode ?? 'contains',
+    reply: rule.actions[0]?.template ?? '',
+    enabled: rule.enabled,
+  };
+}
+
+export function KeywordsTab({ group }: { group: Group }) {
+  const { t } = useI18n();
+  const { can } = useSession();
+  const { message } = App.useApp();
+  const report = useReportError();
+  const [rules, setRules] = useState<RuleOut[] | null>(null);
+  const [editing, setEditing] = useState<RuleOut | 'new' | null>(null);
+  const editable = can('rules:write');
+
+  const load = useCallback(() => {
+    api.rules(group.id).then((r) => setRules(r.items.filter((x) => x.preset === 'keyword_reply' && x.groupId === group.id)), report);
+  }, [group.id, report]);
+  useEffect(load, [load]);
+
+  async function toggle(rule: RuleOut, enabled: boolean) {
+    try {
+      const saved = await api.replaceRule(rule.id, toRuleInput(group.id, { ...fromRule(rule), enabled }));
+      setRules((rs) => rs?.map((r) => (r.id === saved.id ? saved : r)) ?? null);
+    } catch (e) {
+      report(e);
+    }
+  }
+
+  async function remove(rule: RuleOut) {
+    try {
+      await api.deleteRule(rule.id);
+      setRules((rs) => rs?.filter((r) => r.id !== rule.id) ?? null);
+      void message.success(t('common.deleted'));
+    } catch (e) {
+      report(e);
+    }
+  }
+
+  const addButton = (
+    <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="keyword-add">
+      {t('keywords.add')}
+    </Button>
+  );
+
+  return (
+    <>
+      <div className="c-tab-toolbar">
+        <Typography.Text type="secondary">{t('keywords.hint')}</Typography.Text>
+        {editable && rules !== null && rules.length > 0 && addButton}
+      </div>
+      {rules !== null && rules.length === 0 ? (
+        <Empty
+          className="c-empty"
+          image={Empty.PRESENTED_IMAGE_SIMPLE}
+          description={
+            <>
+              <Typography.Title level={5}>{t('keywords.empty.title')}</Typography.Title>
+              <Typography.Paragraph type="secondary" className="c-empty-body">
+                {t('keywords.empty.body')}
+              </Typography.Paragraph>
+            </>
+          }
+        >
+          {editable ? addButton : <Typography.Text type="secondary">{t('common.readOnly')}</Typography.Text>}
+        </Empty>
+      ) : (
+        <Table<RuleOut>
+          rowKey="id"
+          loading={rules === null}
+          dataSource={rules ?? []}
+          pagination={false}
+          data-testid="keyword-table"
+          columns={[
+            { title: t('keywords.col.name'), dataIndex: 'name' },
+            {
+              title: t('keywords.col.keywords'),
+              key: 'keywords',
+              render: (_, r) => (
+                <Space size={[4, 4]} wrap>
+                  {(r.conditions[0]?.keywords ?? []).map((k) => (
+                    <Tag key={k}>{k}</Tag>
+                  ))}
+                </Space>
+              ),
+            },
+            { title: t('keywords.col.mode'), key: 'mode', render: (_, r) => t(`keywords.mode.${r.conditions[0]?.mode ?? 'contains'}`) },
+            { title: t('keywords.col.reply'), key: 'reply', ellipsis: true, render: (_, r) => r.actions[0]?.template },
+            {
+              title: t('keywords.col.enabled'),
+              key: 'enabled',
+              width: 80,
+              render: (_, r) => <Switch size="small" checked={r.enabled} disabled={!editable} onChange={(v) => void toggle(r, v)} />,
+            },
+            ...(editable
+              ? [
+                  {
+                    title: t('common.actions'),
+                    key: 'actions',
+                    width: 120,
+                    render: (_: unknown, r: RuleOut) => (
+                      <Space>
+                        <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => setEditing(r)} data-testid="keyword-edit" />
+                        <Popconfirm title={t('keywords.deleteConfirm', { name: r.name })} onConfirm={() => void remove(r)} okText={t('common.delete')} cancelText={t('common.cancel')}>
+                          <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} data-testid="keyword-delete" />
+                        </Popconfirm>
+                      </Space>
+                    ),
+                  },
+                ]
+              : []),
+          ]}
+        />
+      )}
+      {editing !== null && (
+        <KeywordModal
+          groupId={group.id}
+          rule={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            setRules((rs) => (rs?.some((r) => r.id === saved.id) ? rs.map((r) => (r.id === saved.id ? saved : r)) : [...(rs ?? []), saved]));
+            setEditing(null);
+            void message.success(t('keywords.saved'));
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function KeywordModal({ groupId, rule, onClose, onSaved }: { groupId: string; rule: RuleOut | null; onClose: () => void; onSaved: (r: RuleOut) => void }) {
+  const { t } = useI18n();
+  const report = useReportError();
+  const [form] = Form.useForm<KeywordValues>();
+  const [busy, setBusy] = useState(false);
+  const initial: KeywordValues = rule ? fromRule(rule) : { name: '', keywords: [], mode: 'contains', reply: '', enabled: true };
+
+  async function submit(values: KeywordValues) {
+    setBusy(true);
+    try {
+      const body = toRuleInput(groupId, values);
+      onSaved(rule ? await api.replaceRule(rule.id, body) : await api.createRule(body));
+    } catch (e) {
+      report(e);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal
+      open
+      title={rule ? t('keywords.editTitle') : t('keywords.createTitle')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      okButtonProps={{ 'data-testid': 'keyword-save' } as Record<string, string>}
+    >
+      <Form<KeywordValues> form={form} layout="vertical" initialValues={initial} onFinish={(v) => void submit(v)} requiredMark={false}>
+        <Form.Item name="name" label={t('keywords.name')} rules={[zodRule(RuleInput.shape.name, t('validation.required'))]}>
+          <Input placeholder={t('keywords.namePlaceholder')} maxLength={80} data-testid="keyword-name" autoFocus />
+        </Form.Item>
+        <Form.Item name="keywords" label={t('keywords.keywords')} rules={[zodRule(Condition.shape.keywords, t('validation.keywords', { max: KEYWORD_MAX }))]}>
+          <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，']} placeholder={t('keywords.keywordsPlaceholder')} data-testid="keyword-keywords" />
+        </Form.Item>
+        <Form.Item name="mode" label={t('keywords.mode')}>
+          <Radio.Group
+            optionType="button"
+            options={[
+              { value: 'contains', label: t('keywords.mode.contains') },
+              { value: 'exact', label: t('keywords.mode.exact') },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item name="reply" label={t('keywords.reply')} extra={t('keywords.replyHint')} rules={[zodRule(Action.shape.template, t('validation.required'))]}>
+          <Input.TextArea placeholder={t('keywords.replyPlaceholder')} autoSize={{ minRows: 3, maxRows: 10 }} maxLength={4000} data-testid="keyword-reply" />
+        </Form.Item>
+        <Form.Item name="enabled" label={t('keywords.enabled')} valuePropName="checked">
+          <Switch data-testid="keyword-enabled" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,333 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
+import { Link, useParams } from 'react-router';
+import type { Message, WebchatMember } from '../../../src/shared/api.ts';
+import type { Locale, Translate } from '../i18n.ts';
+import { formatChatTime } from '../shared/format.ts';
+import { MessageText } from '../shared/MessageText.tsx';
+import { avatarColor, initial } from './avatar.ts';
+import { ChatRoom, type PendingMessage } from './chatRoom.ts';
+import { activeMentionQuery, mentionCandidates, mentionsIn, type MentionPick } from './mentions.ts';
+import { memberStorage } from './storage.ts';
+import { useMemberI18n } from './useMemberI18n.ts';
+import './member.css';
+
+/** The server's limit per message (MAX_MESSAGE_LENGTH of the API contract). */
+const MAX_MESSAGE = 4000;
+
+export default function ChatPage() {
+  const { groupId = '' } = useParams();
+  const i18n = useMemberI18n();
+  const [token, setToken] = useState(() => memberStorage.token());
+  const room = useMemo(
+    () =>
+      token
+        ? new ChatRoom(groupId, token, () => {
+            memberStorage.setToken(null);
+            setToken(null);
+          })
+        : null,
+    [groupId, token],
+  );
+
+  useEffect(() => {
+    if (!room) return;
+    room.start();
+    return () => room.stop();
+  }, [room]);
+
+  if (!room) return <NotMember groupId={groupId} t={i18n.t} />;
+  return <Room room={room} locale={i18n.locale} t={i18n.t} />;
+}
+
+function NotMember({ groupId, t }: { groupId: string; t: Translate }) {
+  const code = memberStorage.inviteCode(groupId);
+  return (
+    <div className="m-page">
+      <main className="m-card">
+        <div className="m-notice" data-testid="chat-not-member">
+          <div className="m-notice-icon" aria-hidden>
+            👋
+          </div>
+          <h1>{t('chat.notMemberTitle')}</h1>
+          <p>{t('chat.notMemberBody')}</p>
+          {code && (
+            <Link className="m-button" to={`/join/${encodeURIComponent(code)}`} data-testid="chat-rejoin">
+              {t('chat.rejoin')}
+            </Link>
+          )}
+        </div>
+      </main>
+    </div>
+  );
+}
+
+function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translate }) {
+  const snap = useSyncExternalStore(room.subscribe, room.getSnapshot);
+  const [rulesOpen, setRulesOpen] = useState(false);
+  const logRef = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const anchor = useRef<{ height: number; top: number } | null>(null);
+  const me = snap.me?.platformUserId ?? null;
+
+  useEffect(() => {
+    if (snap.group) document.title = snap.group.name;
+  }, [snap.group]);
+
+  const lastId = snap.pending.at(-1)?.clientMessageId ?? snap.messages.at(-1)?.id;
+  const firstId = snap.messages[0]?.id;
+  useLayoutEffect(() => {
+    const el = logRef.current;
+    if (!el) return;
+    if (anchor.current) {
+      // Earlier messages were added above: keep what the member was looking at in place.
+      el.scrollTop = anchor.current.top + (el.scrollHeight - anchor.current.height);
+      anchor.current = null;
+      return;
+    }
+    const newest = snap.messages.at(-1);
+    const mineNewest = snap.pending.length > 0 || (newest !== undefined && newest.sender.platformUserId === me && !newest.sender.isBot);
+    if (atBottom.current || mineNewest) el.scrollTop = el.scrollHeight;
+  }, [lastId, firstId, snap.messages, snap.pending, me]);
+
+  function loadEarlier() {
+    const el = logRef.current;
+    if (el) anchor.current = { height: el.scrollHeight, top: el.scrollTop };
+    void room.loadEarlier();
+  }
+
+  if (snap.status === 'rejected') return <NotMember groupId={room.groupId} t={t} />;
+
+  const others = snap.members.filter((m) => !m.isBot).length;
+  return (
+    <div className="m-chat">
+      <header className="m-chat-header">
+        <div className="m-chat-title">
+          <h1 data-testid="chat-group-name">{snap.group?.name ?? t('chat.connecting')}</h1>
+          <span>{snap.status === 'open' ? t('chat.members', { count: others }) : t('chat.connecting')}</span>
+        </div>
+        <button type="button" className="m-icon-button" onClick={() => setRulesOpen(true)} disabled={!snap.group} data-testid="chat-rules-button">
+          {t('chat.rules')}
+        </button>
+      </header>
+      {snap.status === 'reconnecting' && (
+        <div className="m-banner" role="status" data-testid="chat-reconnecting">
+          {t('chat.reconnecting')}
+        </div>
+      )}
+      <div
+        className="m-chat-log"
+        ref={logRef}
+        data-testid="chat-log"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+        }}
+      >
+        {snap.hasEarlier ? (
+          <button type="button" className="m-load-earlier" onClick={loadEarlier} disabled={snap.loadingEarlier} data-testid="chat-load-earlier">
+            {t('chat.loadEarlier')}
+          </button>
+        ) : (
+          snap.historyLoaded && snap.messages.length > 0 && <div className="m-log-start">{t('chat.noEarlier')}</div>
+        )}
+        {snap.historyLoaded && snap.messages.length === 0 && snap.pending.length === 0 && <div className="m-log-empty">{t('chat.empty')}</div>}
+        {snap.messages.map((m) => (
+          <ChatMessage key={m.id} message={m} me={me} locale={locale} t={t} />
+        ))}
+        {snap.pending.map((p) => (
+          <PendingBubble key={p.clientMessageId} pending={p} me={me} t={t} />
+        ))}
+      </div>
+      {snap.error && snap.status === 'open' && (
+        <div className="m-toast" role="alert">
+          {t('chat.error', { message: snap.error })}
+        </div>
+      )}
+      <Composer members={snap.members} me={me} t={t} disabled={snap.me === null} onSend={(text, mentions) => room.send(text, mentions)} />
+      {rulesOpen && snap.group && (
+        <div className="m-sheet-backdrop" onClick={() => setRulesOpen(false)}>
+          <section className="m-sheet" role="dialog" aria-modal="true" aria-labelledby="rules-title" onClick={(e) => e.stopPropagation()} data-testid="chat-rules">
+            <h2 id="rules-title">{t('chat.rules')}</h2>
+            <div className="m-rules-text">{snap.group.rules.trim() || t('chat.noRules')}</div>
+            <button type="button" className="m-button m-button-block" onClick={() => setRulesOpen(false)}>
+              {t('chat.close')}
+            </button>
+          </section>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ChatMessage({ message, me, locale, t }: { message: Message; me: string | null; locale: Locale; t: Translate }) {
+  const bot = message.sender.isBot;
+  const mine = !bot && me !== null && message.sender.platformUserId === me;
+  return (
+    <div className={`m-msg${mine ? ' m-msg-mine' : ''}${bot ? ' m-msg-bot' : ''}`} data-testid="chat-message" data-sender-bot={bot ? 'true' : 'false'} data-message-id={message.id}>
+      {!mine && (
+        <div className="m-avatar" style={{ background: bot ? undefined : avatarColor(message.sender.platformUserId) }} aria-hidden>
+          {initial(message.sender.name)}
+        </div>
+      )}
+      <div className="m-msg-body">
+        {!mine && (
+          <div className="m-msg-meta">
+            <span className="m-msg-name" data-testid="chat-message-sender">
+              {message.sender.name}
+            </span>
+            {bot && <span className="m-badge">{t('chat.bot')}</span>}
+          </div>
+        )}
+        <div className="m-bubble" data-testid="chat-message-text">
+          <MessageText text={message.text} mentions={message.mentions} me={me} />
+        </div>
+        <time className="m-msg-time" dateTime={new Date(message.createdAt).toISOString()}>
+          {formatChatTime(message.createdAt, locale)}
+        </time>
+      </div>
+    </div>
+  );
+}
+
+function PendingBubble({ pending, me, t }: { pending: PendingMessage; me: string | null; t: Translate }) {
+  return (
+    <div className="m-msg m-msg-mine m-msg-pending" data-testid="chat-message" data-sender-bot="false" data-pending="true">
+      <div className="m-msg-body">
+        <div className="m-bubble" data-testid="chat-message-text">
+          <MessageText text={pending.text} mentions={pending.mentions} me={me} />
+        </div>
+        <span className="m-msg-time">{t('chat.pending')}</span>
+      </div>
+    </div>
+  );
+}
+
+interface ComposerProps {
+  members: WebchatMember[];
+  me: string | null;
+  t: Translate;
+  disabled: boolean;
+  onSend: (text: string, mentions: ReturnType<typeof mentionsIn>) => void;
+}
+
+function Composer({ members, me, t, disabled, onSend }: ComposerProps) {
+  const [text, setText] = useState('');
+  const [caret, setCaret] = useState(0);
+  const [picks, setPicks] = useState<MentionPick[]>([]);
+  const [highlight, setHighlight] = useState(0);
+  const [dismissedAt, setDismissedAt] = useState<number | null>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+
+  const query = activeMentionQuery(text, caret);
+  const candidates = query && query.start !== dismissedAt ? mentionCandidates(members, query.query, me) : [];
+  const pickerOpen = query !== null && query.start !== dismissedAt;
+
+  useLayoutEffect(() => {
+    const el = input.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 120)}px`;
+  }, [text]);
+
+  function choose(member: WebchatMember) {
+    if (!query) return;
+    const insert = `@${member.nickname} `;
+    const next = text.slice(0, query.start) + insert + text.slice(caret);
+    const at = query.start + insert.length;
+    setText(next);
+    setCaret(at);
+    setPicks((p) => [...p, { platformUserId: member.platformUserId, nickname: member.nickname }]);
+    setHighlight(0);
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.setSelectionRange(at, at);
+    });
+  }
+
+  function send() {
+    const body = text.trim();
+    if (!body || disabled) return;
+    // Offsets are taken from the text as sent (trimmed), after every edit.
+    onSend(body, mentionsIn(body, picks));
+    setText('');
+    setCaret(0);
+    setPicks([]);
+    setDismissedAt(null);
+    input.current?.focus();
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.nativeEvent.isComposing || e.keyCode === 229) return; // an IME is composing (Chinese input)
+    if (pickerOpen && candidates.length > 0) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const d = e.key === 'ArrowDown' ? 1 : -1;
+        setHighlight((h) => (h + d + candidates.length) % candidates.length);
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        const c = candidates[Math.min(highlight, candidates.length - 1)];
+        if (c) choose(c);
+        return;
+      }
+    }
+    if (pickerOpen && e.key === 'Escape') {
+      e.preventDefault();
+      setDismissedAt(query?.start ?? null);
+      return;
+    }
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      send();
+    }
+  }
+
+  return (
+    <footer className="m-composer">
+      {pickerOpen && (
+        <ul className="m-picker" role="listbox" data-testid="mention-picker">
+          {candidates.length === 0 && <li className="m-picker-none">{t('chat.mentionNone')}</li>}
+          {candidates.map((c, i) => (
+            <li
+              key={c.platformUserId}
+              role="option"
+              aria-selected={i === highlight}
+              className={i === highlight ? 'm-picker-active' : undefined}
+              data-testid="mention-option"
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(c);
+              }}
+            >
+              <span className="m-avatar m-avatar-sm" style={{ background: c.isBot ? undefined : avatarColor(c.platformUserId) }} aria-hidden>
+                {initial(c.nickname)}
+              </span>
+              <span className="m-picker-name">{c.nickname}</span>
+              {c.isBot && <span className="m-badge">{t('chat.bot')}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      <textarea
+        ref={input}
+        rows={1}
+        value={text}
+        maxLength={MAX_MESSAGE}
+        placeholder={t('chat.placeholder')}
+        data-testid="chat-input"
+        enterKeyHint="send"
+        onChange={(e) => {
+          setText(e.target.value);
+          setCaret(e.target.selectionStart);
+          setHighlight(0);
+        }}
+        onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+        onKeyDown={onKeyDown}
+      />
+      <button type="button" className="m-send" onClick={send} disabled={disabled || text.trim() === ''} data-testid="chat-send">
+        {t('chat.send')}
+      </button>
+    </footer>
+  );
+}
