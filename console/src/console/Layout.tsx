@@ -21,12 +21,12 @@ export function ConsoleLayout() {
 
   return (
     <Layout className="c-shell">
-      <Layout.Sider theme="light" breakpoint="lg" collapsedWidth={64} width={208} className="c-sider">
+      <Layout.Sider theme="light" breakpoint="lg" collapsedWidth={64} width={208} style={{ borderInlineEnd: "1px solid #f0f0f0" }}>
         <div className="c-logo">
           <span className="c-logo-mark">群</span>
           <span className="c-logo-text">{t('app.name')}</span>
         </div>
-        <Menu mode="inline" selectedKeys={[section]} items={items} onClick={({ key }) => navigate(key)} data-testid="nav-menu" />
+        <Menu mode="inline" selectedKeys={[section]} items={items} onClick={({ key }) => navigate(key)} style={{ borderInlineEnd: "none" }} data-testid="nav-menu" />
       </Layout.Sider>
       <Layout>
         <Layout.Header className="c-header">

@@ -5,6 +5,7 @@ import type { Locale, Translate } from '../i18n.ts';
 import { formatChatTime } from '../shared/format.ts';
 import { MessageText } from '../shared/MessageText.tsx';
 import { avatarColor, initial } from './avatar.ts';
+import { DoorIcon } from './icons.tsx';
 import { ChatRoom, type PendingMessage } from './chatRoom.ts';
 import { activeMentionQuery, mentionCandidates, mentionsIn, type MentionPick } from './mentions.ts';
 import { memberStorage } from './storage.ts';
@@ -45,8 +46,8 @@ function NotMember({ groupId, t }: { groupId: string; t: Translate }) {
     <div className="m-page">
       <main className="m-card">
         <div className="m-notice" data-testid="chat-not-member">
-          <div className="m-notice-icon" aria-hidden>
-            👋
+          <div className="m-notice-icon">
+            <DoorIcon />
           </div>
           <h1>{t('chat.notMemberTitle')}</h1>
           <p>{t('chat.notMemberBody')}</p>
@@ -68,6 +69,7 @@ function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translat
   const atBottom = useRef(true);
   const anchor = useRef<{ height: number; top: number } | null>(null);
   const me = snap.me?.platformUserId ?? null;
+  const byId = useMemo(() => new Map(snap.messages.map((m) => [m.id, m])), [snap.messages]);
 
   useEffect(() => {
     if (snap.group) document.title = snap.group.name;
@@ -132,7 +134,7 @@ function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translat
         )}
         {snap.historyLoaded && snap.messages.length === 0 && snap.pending.length === 0 && <div className="m-log-empty">{t('chat.empty')}</div>}
         {snap.messages.map((m) => (
-          <ChatMessage key={m.id} message={m} me={me} locale={locale} t={t} />
+          <ChatMessage key={m.id} message={m} quoted={m.replyToId === null ? undefined : byId.get(m.replyToId)} me={me} locale={locale} t={t} />
         ))}
         {snap.pending.map((p) => (
           <PendingBubble key={p.clientMessageId} pending={p} me={me} t={t} />
@@ -159,7 +161,7 @@ function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translat
   );
 }
 
-function ChatMessage({ message, me, locale, t }: { message: Message; me: string | null; locale: Locale; t: Translate }) {
+function ChatMessage({ message, quoted, me, locale, t }: { message: Message; quoted: Message | undefined; me: string | null; locale: Locale; t: Translate }) {
   const bot = message.sender.isBot;
   const mine = !bot && me !== null && message.sender.platformUserId === me;
   return (
@@ -178,8 +180,15 @@ function ChatMessage({ message, me, locale, t }: { message: Message; me: string 
             {bot && <span className="m-badge">{t('chat.bot')}</span>}
           </div>
         )}
-        <div className="m-bubble" data-testid="chat-message-text">
-          <MessageText text={message.text} mentions={message.mentions} me={me} />
+        <div className="m-bubble">
+          {quoted && (
+            <div className="m-quote" data-testid="chat-quote">
+              <span className="m-quote-name">{quoted.sender.name}</span> {quoted.text}
+            </div>
+          )}
+          <span data-testid="chat-message-text">
+            <MessageText text={message.text} mentions={message.mentions} me={me} />
+          </span>
         </div>
         <time className="m-msg-time" dateTime={new Date(message.createdAt).toISOString()}>
           {formatChatTime(message.createdAt, locale)}

@@ -3,6 +3,7 @@ import { useNavigate, useParams } from 'react-router';
 import type { NICKNAME_MAX as NicknameMax } from '../../../src/shared/api.ts';
 import { ApiRequestError, webchatApi } from '../api.ts';
 import { avatarColor, initial } from './avatar.ts';
+import { BrokenLinkIcon } from './icons.tsx';
 import { memberStorage } from './storage.ts';
 import { useMemberI18n } from './useMemberI18n.ts';
 import './member.css';
@@ -76,7 +77,9 @@ export default function JoinPage() {
         {invite.kind === 'loading' && <div className="m-spinner" aria-label={t('join.joining')} />}
         {invite.kind === 'invalid' && (
           <div className="m-notice" data-testid="invite-invalid">
-            <div className="m-notice-icon" aria-hidden>🔗</div>
+            <div className="m-notice-icon">
+              <BrokenLinkIcon />
+            </div>
             <h1>{t('join.invalidTitle')}</h1>
             <p>{t('join.invalidBody')}</p>
           </div>

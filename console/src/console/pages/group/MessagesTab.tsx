@@ -1,6 +1,6 @@
 import { SendOutlined } from '@ant-design/icons';
 import { Alert, App, Avatar, Badge, Button, Empty, Input, Space, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { Group, Message } from '../../../../../src/shared/api.ts';
 import type { LiveFrame } from '../../../../../src/shared/webchat-protocol.ts';
@@ -15,7 +15,7 @@ const PAGE = 50;
 
 export function MessagesTab({ group }: { group: Group }) {
   const { t } = useI18n();
-  const { can, formatTime } = useSession();
+  const { can } = useSession();
   const { message } = App.useApp();
   const report = useReportError();
   const [messages, setMessages] = useState<Message[]>([]);
@@ -57,6 +57,7 @@ export function MessagesTab({ group }: { group: Group }) {
   }, [loadLatest]);
   const live = useLiveFeed(onFrame, onOpen);
 
+  const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
   const lastId = messages.at(-1)?.id;
   useLayoutEffect(() => {
     const el = logRef.current;
@@ -125,31 +126,7 @@ export function MessagesTab({ group }: { group: Group }) {
         )}
         {loaded && messages.length === 0 && <Empty className="c-empty" image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('messages.empty')} />}
         {messages.map((m) => (
-          <div key={m.id} className={`c-log-item${m.sender.isBot ? ' c-log-bot' : ''}`} data-testid="log-message" data-sender-bot={m.sender.isBot ? 'true' : 'false'}>
-            <Avatar size={32} className="c-log-avatar" style={{ background: m.sender.isBot ? '#3370ff' : '#07a35a' }}>
-              {[...m.sender.name.trim()][0] ?? '?'}
-            </Avatar>
-            <div className="c-log-main">
-              <Space size={8} className="c-log-meta">
-                {m.sender.contactId ? (
-                  <Link to={`/contacts/${m.sender.contactId}`} className="c-log-name">
-                    {m.sender.name}
-                  </Link>
-                ) : (
-                  <Typography.Text strong className="c-log-name">
-                    {m.sender.name}
-                  </Typography.Text>
-                )}
-                {m.sender.isBot && <Tag color="blue">{t('messages.bot')}</Tag>}
-                <Typography.Text type="secondary" className="c-log-time">
-                  {formatTime(m.createdAt)}
-                </Typography.Text>
-              </Space>
-              <div className="c-log-text">
-                <MessageText text={m.text} mentions={m.mentions} />
-              </div>
-            </div>
-          </div>
+          <LogItem key={m.id} message={m} quoted={m.replyToId === null ? undefined : byId.get(m.replyToId)} />
         ))}
       </div>
       {can('messages:send') ? (
@@ -174,6 +151,46 @@ export function MessagesTab({ group }: { group: Group }) {
       ) : (
         <Alert type="info" showIcon message={t('messages.cannotSend')} />
       )}
+    </div>
+  );
+}
+
+function LogItem({ message: m, quoted }: { message: Message; quoted: Message | undefined }) {
+  const { t } = useI18n();
+  const { formatTime } = useSession();
+  return (
+    <div className={`c-log-item${m.sender.isBot ? ' c-log-bot' : ''}`} data-testid="log-message" data-sender-bot={m.sender.isBot ? 'true' : 'false'}>
+      <Avatar size={32} className="c-log-avatar" style={{ background: m.sender.isBot ? '#3370ff' : '#07a35a' }}>
+        {[...m.sender.name.trim()][0] ?? '?'}
+      </Avatar>
+      <div className="c-log-main">
+        <Space size={8} className="c-log-meta">
+          {m.sender.contactId ? (
+            <Link to={`/contacts/${m.sender.contactId}`} className="c-log-name">
+              {m.sender.name}
+            </Link>
+          ) : (
+            <Typography.Text strong className="c-log-name">
+              {m.sender.name}
+            </Typography.Text>
+          )}
+          {m.sender.isBot && <Tag color="blue">{t('messages.bot')}</Tag>}
+          <Typography.Text type="secondary" className="c-log-time">
+            {formatTime(m.createdAt)}
+          </Typography.Text>
+        </Space>
+        {quoted && (
+          <div className="c-log-quote">
+            <Typography.Text strong type="secondary">
+              {quoted.sender.name}
+            </Typography.Text>{' '}
+            {quoted.text}
+          </div>
+        )}
+        <div className="c-log-text">
+          <MessageText text={m.text} mentions={m.mentions} />
+        </div>
+      </div>
     </div>
   );
 }

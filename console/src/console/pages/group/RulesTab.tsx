@@ -118,7 +118,7 @@ export function RulesTab({ group, onChange }: { group: Group; onChange: (g: Grou
               initialValue={group.welcome.template}
               rules={[zodRule(WelcomePut.shape.template, t('welcome.required'))]}
             >
-              <Input.TextArea onChange={(e) => setTemplate(e.target.value)} autoSize={{ minRows: 4, maxRows: 12 }} maxLength={2000} showCount data-testid="welcome-template" />
+              <Input.TextArea onChange={(e) => setTemplate(e.target.value)} autoSize={{ minRows: 4, maxRows: 12 }} maxLength={2000} data-testid="welcome-template" />
             </Form.Item>
             <Typography.Text type="secondary">{t('welcome.preview')}</Typography.Text>
             <div className="c-preview" data-testid="welcome-preview">
