@@ -19,6 +19,15 @@ export interface AccountInfo {
 
 type Notice = { [K in keyof BusEvents]: { type: K; args: BusEvents[K] } }[keyof BusEvents];
 
+interface Pending {
+  event: InboundEvent;
+  resolve(r: IngestResult): void;
+  reject(e: unknown): void;
+}
+
+/** Most events committed in one transaction. */
+const MAX_BATCH = 256;
+
 /**
  * The inbound pipeline: one event in, one transaction: dedupe on the event's stable id → update
  * people and memberships → store the message → run the rules (pure) → write their intents to the
@@ -30,6 +39,8 @@ export class Engine implements EventSink {
   readonly #accounts = new Map<string, AccountInfo>();
   readonly #rules = new Map<string, CompiledRules>();
   readonly #now: () => number;
+  readonly #queue: Pending[] = [];
+  #draining = false;
 
   constructor(store: Store, bus: Bus, now: () => number = Date.now) {
     this.#store = store;
@@ -46,28 +57,69 @@ export class Engine implements EventSink {
     for (const key of this.#rules.keys()) if (key.startsWith(`${workspaceId}:`)) this.#rules.delete(key);
   }
 
-  async ingest(event: InboundEvent): Promise<IngestResult> {
+  /**
+   * Records an event and runs its rules; resolves after the commit. Events that arrive while a
+   * transaction is running are committed together in the next one (group commit): under load a
+   * commit is shared by many events, an idle server still commits each event at once. Order of
+   * arrival is kept, so per-group order is too.
+   */
+  ingest(event: InboundEvent): Promise<IngestResult> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ event, resolve, reject });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#queue.length > 0) await this.#commit(this.#queue.splice(0, MAX_BATCH));
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    const now = this.#now();
+    const notices: Notice[][] = batch.map(() => []);
+    let results: IngestResult[];
+    try {
+      results = await this.#store.transaction(async (trx) => {
+        const out: IngestResult[] = [];
+        for (const [i, p] of batch.entries()) out.push(await this.#apply(trx, p.event, now, notices[i] ?? []));
+        return out;
+      });
+    } catch (e) {
+      if (batch.length === 1) {
+        batch[0]?.reject(e);
+        return;
+      }
+      // One bad event must not sink the others: commit them one by one.
+      for (const p of batch) await this.#commit([p]);
+      return;
+    }
+    for (const [i, p] of batch.entries()) {
+      for (const n of notices[i] ?? []) (this.#bus.emit as (t: string, ...a: unknown[]) => boolean)(n.type, ...n.args);
+      p.resolve(results[i] ?? { duplicate: false });
+    }
+  }
+
+  async #apply(trx: Db, event: InboundEvent, now: number, notices: Notice[]): Promise<IngestResult> {
     const account = this.#accounts.get(event.channelAccountId);
     if (!account) throw new Error(`unknown channel account ${event.channelAccountId}`);
-    const now = this.#now();
-    const notices: Notice[] = [];
-    const result = await this.#store.transaction(async (trx) => {
-      if (!(await insertEventIfNew(trx, account.workspaceId, event, now))) {
-        if (event.kind !== 'message') return { duplicate: true };
-        const existing = await findMessageByPlatformId(trx, event.channelAccountId, event.platformMessageId);
-        return existing ? { duplicate: true, messageId: existing.id } : { duplicate: true };
-      }
-      switch (event.kind) {
-        case 'message':
-          return this.#message(trx, account, event, now, notices);
-        case 'member_joined':
-          return this.#joined(trx, account, event, now, notices);
-        case 'member_left':
-          return this.#left(trx, account, event, now, notices);
-      }
-    });
-    for (const n of notices) (this.#bus.emit as (t: string, ...a: unknown[]) => boolean)(n.type, ...n.args);
-    return result;
+    if (!(await insertEventIfNew(trx, account.workspaceId, event, now))) {
+      if (event.kind !== 'message') return { duplicate: true };
+      const existing = await findMessageByPlatformId(trx, event.channelAccountId, event.platformMessageId);
+      return existing ? { duplicate: true, messageId: existing.id } : { duplicate: true };
+    }
+    switch (event.kind) {
+      case 'message':
+        return this.#message(trx, account, event, now, notices);
+      case 'member_joined':
+        return this.#joined(trx, account, event, now, notices);
+      case 'member_left':
+        return this.#left(trx, account, event, now, notices);
+    }
   }
 
   async #message(trx: Db, account: AccountInfo, event: MessageEvent, now: number, notices: Notice[]): Promise<IngestResult> {

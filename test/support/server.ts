@@ -114,7 +114,7 @@ export class Member {
     this.base = base;
   }
 
-  async join(inviteUrl: string, nickname: string): Promise<ApiResponse> {
+  async join(inviteUrl: string, nickname: string): Promise<ApiResponse<any>> {
     const code = new URL(inviteUrl).pathname.split('/').pop() ?? '';
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
