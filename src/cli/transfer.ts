@@ -69,7 +69,6 @@ export async function importWorkspace(config: Config, file: string, progress: (p
   try {
     if (config.store.kind === 'sqlite') await migrateOrThrow(store);
     else if ((await store.pendingMigrations()).length > 0) throw new CliError('run `shequn migrate` first');
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
     let workspaceId: string | null = null;
     let rows = 0;
     let lineNo = 0;
@@ -89,6 +88,8 @@ export async function importWorkspace(config: Config, file: string, progress: (p
         batch = [];
         progress(`${rows} rows`);
       };
+      // Opened here, inside the transaction: lines read while the connection was being set up would be lost.
+      const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
       for await (const line of lines) {
         lineNo++;
         if (line.trim() === '') continue;

@@ -51,27 +51,20 @@ export class KeywordMatcher<T> {
     return this.#contains.size + this.#exact.size;
   }
 
-  /** Every entry whose keyword occurs in the text, each value once, in order of first occurrence. */
+  /** Every entry whose keyword occurs in the text, each value once, ordered by where it first occurs. */
   match(text: string): KeywordHit<T>[] {
     const normalized = normalizeKeywordText(text);
-    const hits: KeywordHit<T>[] = [];
-    const seen = new Set<T>();
-    const exact = this.#exact.get(normalized);
-    if (exact) {
-      for (const value of exact) {
-        seen.add(value);
-        hits.push({ value, keyword: normalized, position: 0 });
-      }
-    }
+    const hits = new Map<T, KeywordHit<T>>();
+    for (const value of this.#exact.get(normalized) ?? []) hits.set(value, { value, keyword: normalized, position: 0 });
     if (this.#automaton) {
+      // The automaton reports matches by where they end; a value keeps its earliest start.
       for (const m of this.#automaton.matchInText(normalized)) {
         for (const value of this.#contains.get(m.keyword) ?? []) {
-          if (seen.has(value)) continue;
-          seen.add(value);
-          hits.push({ value, keyword: m.keyword, position: m.begin });
+          const seen = hits.get(value);
+          if (!seen || m.begin < seen.position) hits.set(value, { value, keyword: m.keyword, position: m.begin });
         }
       }
     }
-    return hits;
+    return [...hits.values()].sort((a, b) => a.position - b.position);
   }
 }

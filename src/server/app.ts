@@ -81,7 +81,9 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean } = {}): Pr
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 413, 'payload_too_large', `request body is larger than ${BODY_LIMIT} bytes`);
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, 415, 'unsupported_media_type', 'send JSON (content-type: application/json)');
     if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return sendError(reply, 400, 'invalid_request', 'the JSON body is empty');
-    if (error.statusCode === 400 && error instanceof SyntaxError) return sendError(reply, 400, 'invalid_json', `the body is not valid JSON: ${error.message}`);
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error.statusCode === 400 && error instanceof SyntaxError)) {
+      return sendError(reply, 400, 'invalid_json', `the body is not valid JSON: ${error.message}`);
+    }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return sendError(reply, error.statusCode, 'bad_request', error.message);
     }

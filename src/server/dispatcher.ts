@@ -81,7 +81,8 @@ export class Dispatcher {
     for (;;) {
       await Promise.allSettled([...this.#inFlight]);
       const due = await listDue(this.#o.store.db, this.#o.now(), 1);
-      if (due.length === 0 && this.#inFlight.size === 0) return;
+      // A tick between claiming a row and tracking its send has it neither due nor in flight.
+      if (due.length === 0 && this.#inFlight.size === 0 && !this.#ticking) return;
       this.wake();
       await new Promise((r) => setTimeout(r, 10));
     }

@@ -135,9 +135,8 @@ export class Engine implements EventSink {
     });
     if (group) await activateMembership(trx, { workspaceId: account.workspaceId, groupId: group.id, identityId: identity.id, inviterIdentityId: null, now });
     const replyTo = event.replyToPlatformMessageId ? await findMessageByPlatformId(trx, event.channelAccountId, event.replyToPlatformMessageId) : undefined;
-    const id = newId();
-    await insertMessage(trx, {
-      id,
+    const { row: stored, inserted } = await insertMessage(trx, {
+      id: newId(),
       workspace_id: account.workspaceId,
       channel_account_id: event.channelAccountId,
       group_id: group?.id ?? null,
@@ -152,6 +151,10 @@ export class Engine implements EventSink {
       outbox_id: null,
       created_at: now,
     });
+    // The same platform message under another event id (a platform re-delivering with a new
+    // update id): already stored and answered, so nothing more happens.
+    if (!inserted) return { duplicate: true, messageId: stored.id };
+    const id = stored.id;
     if (group) await countMessage(trx, group.id, identity.id, now);
     const compiled = await this.#rulesFor(trx, account.workspaceId, group?.id ?? null);
     const intents = evaluate(event, compiled, { group: group ? { name: group.name, rules: group.rules } : null });

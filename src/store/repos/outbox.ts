@@ -14,7 +14,7 @@ export type OutboxRow = OutboxTable;
 
 const PRIORITY = { interactive: 10, bulk: 0 } as const;
 
-/** Writes intents; an intent whose key is already there is skipped (never sent twice). */
+/** Writes intents; an intent whose key is already there is skipped (never sent twice). Returns the rows written. */
 export async function enqueueIntents(
   db: Db,
   workspaceId: string,
@@ -40,8 +40,9 @@ export async function enqueueIntents(
     updated_at: now,
   }));
   if (rows.length === 0) return [];
-  await db.insertInto('outbox').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
-  return rows;
+  const written = await db.insertInto('outbox').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
+  const ids = new Set(written.map((r) => r.id));
+  return rows.filter((r) => ids.has(r.id));
 }
 
 /** Due work in the order it should go out: interactive before bulk, then oldest first. */
