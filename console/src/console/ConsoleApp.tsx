@@ -60,7 +60,7 @@ export default function ConsoleApp() {
 
   useEffect(() => {
     document.documentElement.lang = locale;
-    document.title = i18n.t('app.name') === 'Shequn' ? 'Shequn 社群' : '社群 Shequn';
+    document.title = i18n.t('app.title');
   }, [locale, i18n]);
 
   const chooseLocale = useCallback((next: Locale) => {
@@ -114,7 +114,7 @@ export default function ConsoleApp() {
         });
       },
       can: (p) => allows(session.role, p),
-      formatTime: (ms) => (ms === null ? '—' : formatDateTime(ms, locale, session.workspace.timezone)),
+      formatTime: (ms) => (ms === null ? i18n.t('common.none') : formatDateTime(ms, locale, session.workspace.timezone)),
       logout: () => {
         api.logout().finally(() => {
           signedOut();
@@ -122,7 +122,7 @@ export default function ConsoleApp() {
         });
       },
     };
-  }, [session, locale, chooseLocale, signedOut, navigate]);
+  }, [session, locale, i18n, chooseLocale, signedOut, navigate]);
 
   const path = location.pathname;
   let body: React.ReactNode;
