@@ -75,8 +75,6 @@ function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translat
     if (snap.group) document.title = snap.group.name;
   }, [snap.group]);
 
-  const lastId = snap.pending.at(-1)?.clientMessageId ?? snap.messages.at(-1)?.id;
-  const firstId = snap.messages[0]?.id;
   useLayoutEffect(() => {
     const el = logRef.current;
     if (!el) return;
@@ -89,7 +87,7 @@ function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translat
     const newest = snap.messages.at(-1);
     const mineNewest = snap.pending.length > 0 || (newest !== undefined && newest.sender.platformUserId === me && !newest.sender.isBot);
     if (atBottom.current || mineNewest) el.scrollTop = el.scrollHeight;
-  }, [lastId, firstId, snap.messages, snap.pending, me]);
+  }, [snap.messages, snap.pending, me]);
 
   function loadEarlier() {
     const el = logRef.current;
