@@ -224,6 +224,8 @@ function Composer({ members, me, t, disabled, onSend }: ComposerProps) {
   const [highlight, setHighlight] = useState(0);
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  /** Where the caret goes once a picked mention is in the text (set in the same commit). */
+  const nextCaret = useRef<number | null>(null);
 
   const query = activeMentionQuery(text, caret);
   const candidates = query && query.start !== dismissedAt ? mentionCandidates(members, query.query, me) : [];
@@ -234,6 +236,11 @@ function Composer({ members, me, t, disabled, onSend }: ComposerProps) {
     if (!el) return;
     el.style.height = 'auto';
     el.style.height = `${Math.min(el.scrollHeight, 120)}px`;
+    if (nextCaret.current !== null) {
+      el.focus();
+      el.setSelectionRange(nextCaret.current, nextCaret.current);
+      nextCaret.current = null;
+    }
   }, [text]);
 
   function choose(member: WebchatMember) {
@@ -245,10 +252,7 @@ function Composer({ members, me, t, disabled, onSend }: ComposerProps) {
     setCaret(at);
     setPicks((p) => [...p, { platformUserId: member.platformUserId, nickname: member.nickname }]);
     setHighlight(0);
-    requestAnimationFrame(() => {
-      input.current?.focus();
-      input.current?.setSelectionRange(at, at);
-    });
+    nextCaret.current = at;
   }
 
   function send() {
