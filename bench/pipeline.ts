@@ -682,7 +682,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     `Shequn's store layer and engine glue add ${fmtUs(us(p1k.shequn) - us(p1k.raw))} µs per message on top of the floor (Shequn / raw = ${fmtRatio(p1k.shequn.perSec / p1k.raw.perSec)}).`,
     `Keyword rules are not the bottleneck: compileRules + evaluate takes ${fmtUs(us(m1k.evaluate))} µs at 1,000 rules (${fmtPct(us(m1k.evaluate) / us(p1k.shequn))} of the pipeline) and ${fmtUs(us(m10k.evaluate))} µs at 10,000. The naive loop would take ${fmtUs(us(m10k.naive))} µs per message at 10,000 rules, ${fmtRatio(us(m10k.naive) / us(p10k.shequn))} the whole pipeline's cost today.`,
     `At 10 rules the naive loop is ${m10.naive.perSec > m10.compiled.perSec ? 'faster' : 'slower'} than the automaton (matcher / naive = ${fmtRatio(m10.compiled.perSec / m10.naive.perSec)}); both take a few µs there, and the automaton wins from 1,000 rules on (${fmtRatio(m1k.compiled.perSec / m1k.naive.perSec)}).`,
-    `The first message after the rules change (Engine.invalidateRules) loads and compiles them inside its transaction: ${fmtMs(p10k.firstMessageMs)} ms at 10,000 rules, of which compileRules (synchronous: the event loop waits) is ${fmtMs(m10k.buildMs)} ms.`,
+    `The first message after the rules change (Engine.invalidate) loads and compiles them inside its transaction: ${fmtMs(p10k.firstMessageMs)} ms at 10,000 rules, of which compileRules (synchronous: the event loop waits) is ${fmtMs(m10k.buildMs)} ms.`,
   ];
 
   const res: BenchResult = {

@@ -8,7 +8,7 @@ import { insertEventIfNew } from '../store/repos/events.ts';
 import { findGroupByPlatformId } from '../store/repos/groups.ts';
 import { findMessageByPlatformId, insertMessage } from '../store/repos/messages.ts';
 import { enqueueIntents } from '../store/repos/outbox.ts';
-import { activateMembership, countMessage, deactivateMembership, findIdentity, upsertIdentity } from '../store/repos/people.ts';
+import { activateMembership, deactivateMembership, findIdentity, recordGroupMessage, upsertIdentity } from '../store/repos/people.ts';
 import { listEffectiveRules } from '../store/repos/rules.ts';
 import type { Bus, BusEvents } from './bus.ts';
 
@@ -18,6 +18,14 @@ export interface AccountInfo {
 }
 
 type Notice = { [K in keyof BusEvents]: { type: K; args: BusEvents[K] } }[keyof BusEvents];
+
+interface CachedGroup {
+  id: string;
+  workspaceId: string;
+  name: string;
+  rules: string;
+  platform_group_id: string;
+}
 
 interface Pending {
   event: InboundEvent;
@@ -38,6 +46,7 @@ export class Engine implements EventSink {
   readonly #bus: Bus;
   readonly #accounts = new Map<string, AccountInfo>();
   readonly #rules = new Map<string, CompiledRules>();
+  readonly #groups = new Map<string, CachedGroup>();
   readonly #now: () => number;
   readonly #queue: Pending[] = [];
   #draining = false;
@@ -52,9 +61,10 @@ export class Engine implements EventSink {
     this.#accounts.set(channelAccountId, info);
   }
 
-  /** Call after any rule change in the workspace (or a group's name/rules text). */
-  invalidateRules(workspaceId: string): void {
+  /** Call after any change to the workspace's rules or groups (name, rules text): caches are dropped. */
+  invalidate(workspaceId: string): void {
     for (const key of this.#rules.keys()) if (key.startsWith(`${workspaceId}:`)) this.#rules.delete(key);
+    for (const [key, g] of this.#groups) if (g.workspaceId === workspaceId) this.#groups.delete(key);
   }
 
   /**
@@ -107,11 +117,9 @@ export class Engine implements EventSink {
   async #apply(trx: Db, event: InboundEvent, now: number, notices: Notice[]): Promise<IngestResult> {
     const account = this.#accounts.get(event.channelAccountId);
     if (!account) throw new Error(`unknown channel account ${event.channelAccountId}`);
-    if (!(await insertEventIfNew(trx, account.workspaceId, event, now))) {
-      if (event.kind !== 'message') return { duplicate: true };
-      const existing = await findMessageByPlatformId(trx, event.channelAccountId, event.platformMessageId);
-      return existing ? { duplicate: true, messageId: existing.id } : { duplicate: true };
-    }
+    // A message is its own record: the messages table de-duplicates it on its platform id (see
+    // #message). Every other event is de-duplicated on its stable event id here.
+    if (event.kind !== 'message' && !(await insertEventIfNew(trx, account.workspaceId, event, now))) return { duplicate: true };
     switch (event.kind) {
       case 'message':
         return this.#message(trx, account, event, now, notices);
@@ -123,7 +131,7 @@ export class Engine implements EventSink {
   }
 
   async #message(trx: Db, account: AccountInfo, event: MessageEvent, now: number, notices: Notice[]): Promise<IngestResult> {
-    const group = event.platformGroupId === null ? null : await findGroupByPlatformId(trx, event.channelAccountId, event.platformGroupId);
+    const group = event.platformGroupId === null ? null : await this.#group(trx, event.channelAccountId, event.platformGroupId);
     if (event.platformGroupId !== null && !group) return { duplicate: false };
     const identity = await upsertIdentity(trx, {
       workspaceId: account.workspaceId,
@@ -133,7 +141,6 @@ export class Engine implements EventSink {
       isBot: event.sender.isBot ?? false,
       now,
     });
-    if (group) await activateMembership(trx, { workspaceId: account.workspaceId, groupId: group.id, identityId: identity.id, inviterIdentityId: null, now });
     const replyTo = event.replyToPlatformMessageId ? await findMessageByPlatformId(trx, event.channelAccountId, event.replyToPlatformMessageId) : undefined;
     const { row: stored, inserted } = await insertMessage(trx, {
       id: newId(),
@@ -151,11 +158,11 @@ export class Engine implements EventSink {
       outbox_id: null,
       created_at: now,
     });
-    // The same platform message under another event id (a platform re-delivering with a new
-    // update id): already stored and answered, so nothing more happens.
+    // Delivered before (a replay, or the platform re-delivering under a new update id): already
+    // stored and answered, so nothing more happens.
     if (!inserted) return { duplicate: true, messageId: stored.id };
     const id = stored.id;
-    if (group) await countMessage(trx, group.id, identity.id, now);
+    if (group) await recordGroupMessage(trx, { workspaceId: account.workspaceId, groupId: group.id, identityId: identity.id, now });
     const compiled = await this.#rulesFor(trx, account.workspaceId, group?.id ?? null);
     const intents = evaluate(event, compiled, { group: group ? { name: group.name, rules: group.rules } : null });
     await enqueueIntents(trx, account.workspaceId, intents.map((k) => ({ ...k, groupId: group?.id ?? null })), now);
@@ -175,7 +182,7 @@ export class Engine implements EventSink {
   }
 
   async #joined(trx: Db, account: AccountInfo, event: MemberJoinedEvent, now: number, notices: Notice[]): Promise<IngestResult> {
-    const group = await findGroupByPlatformId(trx, event.channelAccountId, event.platformGroupId);
+    const group = await this.#group(trx, event.channelAccountId, event.platformGroupId);
     if (!group) return { duplicate: false };
     const identity = await upsertIdentity(trx, {
       workspaceId: account.workspaceId,
@@ -206,7 +213,7 @@ export class Engine implements EventSink {
   }
 
   async #left(trx: Db, account: AccountInfo, event: MemberLeftEvent, now: number, notices: Notice[]): Promise<IngestResult> {
-    const group = await findGroupByPlatformId(trx, event.channelAccountId, event.platformGroupId);
+    const group = await this.#group(trx, event.channelAccountId, event.platformGroupId);
     const identity = await findIdentity(trx, event.channelAccountId, event.member.platformUserId);
     if (!group || !identity) return { duplicate: false };
     const status = event.removedBy ? 'removed' : 'left';
@@ -217,6 +224,18 @@ export class Engine implements EventSink {
       });
     }
     return { duplicate: false };
+  }
+
+  /** Groups by platform id, cached: every message needs its group, and groups rarely change. */
+  async #group(db: Db, channelAccountId: string, platformGroupId: string): Promise<CachedGroup | undefined> {
+    const key = `${channelAccountId}:${platformGroupId}`;
+    const hit = this.#groups.get(key);
+    if (hit) return hit;
+    const row = await findGroupByPlatformId(db, channelAccountId, platformGroupId);
+    if (!row) return undefined;
+    const group = { id: row.id, workspaceId: row.workspace_id, name: row.name, rules: row.rules, platform_group_id: row.platform_group_id };
+    this.#groups.set(key, group);
+    return group;
   }
 
   async #rulesFor(db: Db, workspaceId: string, groupId: string | null): Promise<CompiledRules> {

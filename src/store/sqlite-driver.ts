@@ -14,6 +14,10 @@ export function openSqlite(path: string): { database: SqliteDatabase; raw: Datab
   raw.exec('PRAGMA synchronous = NORMAL');
   raw.exec('PRAGMA foreign_keys = ON');
   raw.exec('PRAGMA busy_timeout = 5000');
+  // Checkpoint the WAL every ~40 MB instead of every 4 MB: a checkpoint (with its fsyncs) then
+  // costs the write path a tenth as often; the file is cut back to 64 MB after each.
+  raw.exec('PRAGMA wal_autocheckpoint = 10000');
+  raw.exec('PRAGMA journal_size_limit = 67108864');
   const cache = new Map<string, SqliteStatement>();
   const database: SqliteDatabase = {
     close: () => {

@@ -77,8 +77,11 @@ for (const engine of ENGINES) {
       const replies = await db().selectFrom('messages').selectAll().where('outbox_id', '=', rows[0]!.id).execute();
       assert.equal(replies.length, 1, 'one reply sent');
       assert.equal(replies[0]?.reply_to_id, first.messageId, 'the reply quotes the question');
+      // A message is its own event record (de-duplicated on its platform id), not a second row.
+      const recorded = await db().selectFrom('messages').select('id').where('event_id', '=', ev.id).execute();
+      assert.equal(recorded.length, 1);
       const events = await db().selectFrom('inbound_events').select('id').where('id', '=', ev.id).execute();
-      assert.equal(events.length, 1);
+      assert.equal(events.length, 0);
       const members = await api.get(`/api/v1/groups/${group.id}/members`);
       const row = members.body.items.find((m: any) => m.platformUserId === member.platformUserId);
       assert.equal(row?.messageCount, 1, 'the member’s message count is not doubled');
@@ -117,7 +120,7 @@ for (const engine of ENGINES) {
       assert.equal(second.messageId, first.messageId, 'the second delivery names the message that is stored');
     });
 
-    test('a message for an unknown group is recorded as an event but stores nothing', async () => {
+    test('a message for an unknown group stores nothing and asks for nothing', async () => {
       const ev = messageEvent(accountId, 'no-such-group', member, { clientMessageId: 'client-0003', text: '资料', mentions: [] }, Date.now());
       const r = await server.rt.engine.ingest(ev);
       assert.equal(r.duplicate, false);

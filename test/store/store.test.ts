@@ -251,8 +251,8 @@ for (const engine of ENGINES) {
       assert.deepEqual(await people.activateMembership(db, { ...f, identityId: u2.id, now: T0 + 20 }), { becameActive: true });
       const back = await people.getMembership(db, groupA.id, u2.id);
       assert.deepEqual([back?.status, back?.joined_at, back?.left_at, back?.inviter_identity_id], ['active', T0 + 20, null, null]);
-      await people.countMessage(db, groupA.id, u1.id, T0 + 30);
-      await people.countMessage(db, groupA.id, u1.id, T0 + 31);
+      await people.recordGroupMessage(db, { workspaceId: ws.id, groupId: groupA.id, identityId: u1.id, now: T0 + 30 });
+      await people.recordGroupMessage(db, { workspaceId: ws.id, groupId: groupA.id, identityId: u1.id, now: T0 + 31 });
       const members = await people.listMembers(db, groupA.id, { offset: 0, limit: 10 });
       record('members', members);
       assert.deepEqual(

@@ -81,7 +81,7 @@ export function groupRoutes(app: ZodApp, rt: Runtime) {
         await audit(trx, a, 'group.create', group.id, `created group ${group.name}`);
         return group.id;
       });
-      rt.engine.invalidateRules(a.workspaceId);
+      rt.engine.invalidate(a.workspaceId);
       return reply.status(201).send(await view(store.db, a.workspaceId, id));
     },
   });
@@ -110,7 +110,7 @@ export function groupRoutes(app: ZodApp, rt: Runtime) {
         await updateGroup(trx, before.id, req.body, rt.now());
         await audit(trx, a, 'group.update', before.id, `changed ${Object.keys(req.body).join(', ')} of ${before.name}`, { before: { name: before.name, rules: before.rules }, after: req.body });
       });
-      rt.engine.invalidateRules(a.workspaceId);
+      rt.engine.invalidate(a.workspaceId);
       return view(store.db, a.workspaceId, req.params.id);
     },
   });
@@ -131,7 +131,7 @@ export function groupRoutes(app: ZodApp, rt: Runtime) {
         else await insertRule(trx, a.workspaceId, rule, now);
         await audit(trx, a, 'group.welcome', group.id, `${req.body.enabled ? 'set' : 'disabled'} the welcome of ${group.name}`, { before: existing?.actions[0]?.template ?? null, after: req.body });
       });
-      rt.engine.invalidateRules(a.workspaceId);
+      rt.engine.invalidate(a.workspaceId);
       return view(store.db, a.workspaceId, req.params.id);
     },
   });

@@ -67,7 +67,7 @@ export function ruleRoutes(app: ZodApp, rt: Runtime) {
         await audit(trx, a, 'rule.create', rule.id, `created rule ${rule.name}`, { after: req.body });
         return saved;
       });
-      rt.engine.invalidateRules(a.workspaceId);
+      rt.engine.invalidate(a.workspaceId);
       return reply.status(201).send(ruleDto(stored));
     },
   });
@@ -87,7 +87,7 @@ export function ruleRoutes(app: ZodApp, rt: Runtime) {
         await audit(trx, a, 'rule.update', rule.id, `changed rule ${rule.name}`, { before: ruleDto(before), after: req.body });
         return ownRule(trx, a, rule.id);
       });
-      rt.engine.invalidateRules(a.workspaceId);
+      rt.engine.invalidate(a.workspaceId);
       return ruleDto(stored);
     },
   });
@@ -105,7 +105,7 @@ export function ruleRoutes(app: ZodApp, rt: Runtime) {
         await deleteRule(trx, before.id);
         await audit(trx, a, 'rule.delete', before.id, `deleted rule ${before.name}`, { before: ruleDto(before) });
       });
-      rt.engine.invalidateRules(a.workspaceId);
+      rt.engine.invalidate(a.workspaceId);
       return reply.status(204).send(null);
     },
   });

@@ -104,12 +104,25 @@ export async function deactivateMembership(db: Db, groupId: string, identityId: 
   return Number(r.numUpdatedRows) > 0;
 }
 
-export async function countMessage(db: Db, groupId: string, identityId: string, at: number) {
+/**
+ * Counts a message on the sender's membership. Someone who speaks is in the group: when there is
+ * no active membership (a member from before the bot arrived, say), one is started silently.
+ */
+export async function recordGroupMessage(db: Db, f: { workspaceId: string; groupId: string; identityId: string; now: number }): Promise<void> {
+  const r = await db
+    .updateTable('memberships')
+    .set((eb) => ({ message_count: eb('message_count', '+', 1), last_message_at: f.now }))
+    .where('group_id', '=', f.groupId)
+    .where('identity_id', '=', f.identityId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) > 0) return;
+  await activateMembership(db, { workspaceId: f.workspaceId, groupId: f.groupId, identityId: f.identityId, inviterIdentityId: null, now: f.now });
   await db
     .updateTable('memberships')
-    .set((eb) => ({ message_count: eb('message_count', '+', 1), last_message_at: at }))
-    .where('group_id', '=', groupId)
-    .where('identity_id', '=', identityId)
+    .set((eb) => ({ message_count: eb('message_count', '+', 1), last_message_at: f.now }))
+    .where('group_id', '=', f.groupId)
+    .where('identity_id', '=', f.identityId)
     .execute();
 }
 
