@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
 
@@ -144,6 +144,17 @@ describe('user story in the browser: console + web community', () => {
     contexts.push(operatorCtx);
     op = await operatorCtx.newPage();
     forbidDialogs(op, dialogs);
+  });
+
+  // A failed step leaves screenshots of every open page in test-results/e2e/ and the server's output.
+  afterEach(async (t) => {
+    if (!('passed' in t) || t.passed) return;
+    const dir = join(ROOT, 'test-results', 'e2e');
+    mkdirSync(dir, { recursive: true });
+    const slug = t.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
+    let n = 0;
+    for (const c of contexts) for (const p of c.pages()) await p.screenshot({ path: join(dir, `${slug}-${++n}.png`) }).catch(() => {});
+    if (server) console.log(`server output so far:\n${server.output()}`);
   });
 
   after(async () => {
