@@ -1,5 +1,5 @@
 import { compileRules, evaluate, type CompiledRules } from '../core/rules.ts';
-import type { InboundEvent, MemberJoinedEvent, MemberLeftEvent, MessageEvent } from '../core/events.ts';
+import type { InboundEvent, MemberJoinedEvent, MemberLeftEvent, MessageEvent, PlatformUser } from '../core/events.ts';
 import type { EventSink, IngestResult } from '../connectors/kit.ts';
 import type { Message } from '../shared/api.ts';
 import type { Db, Store } from '../store/index.ts';
@@ -31,6 +31,18 @@ interface Pending {
   event: InboundEvent;
   resolve(r: IngestResult): void;
   reject(e: unknown): void;
+}
+
+function membershipNotice(
+  account: AccountInfo,
+  group: CachedGroup,
+  identity: { platform_user_id: string; display_name: string },
+  status: 'active' | 'left' | 'removed',
+): Notice {
+  return {
+    type: 'membership',
+    args: [{ workspaceId: account.workspaceId, channelKind: account.kind, groupId: group.id, platformGroupId: group.platform_group_id, platformUserId: identity.platform_user_id, displayName: identity.display_name, status }],
+  };
 }
 
 /** Most events committed in one transaction. */
@@ -133,14 +145,7 @@ export class Engine implements EventSink {
   async #message(trx: Db, account: AccountInfo, event: MessageEvent, now: number, notices: Notice[]): Promise<IngestResult> {
     const group = event.platformGroupId === null ? null : await this.#group(trx, event.channelAccountId, event.platformGroupId);
     if (event.platformGroupId !== null && !group) return { duplicate: false };
-    const identity = await upsertIdentity(trx, {
-      workspaceId: account.workspaceId,
-      channelAccountId: event.channelAccountId,
-      platformUserId: event.sender.platformUserId,
-      displayName: event.sender.displayName,
-      isBot: event.sender.isBot ?? false,
-      now,
-    });
+    const identity = await this.#identity(trx, account, event.channelAccountId, event.sender, now);
     const replyTo = event.replyToPlatformMessageId ? await findMessageByPlatformId(trx, event.channelAccountId, event.replyToPlatformMessageId) : undefined;
     const { row: stored, inserted } = await insertMessage(trx, {
       id: newId(),
@@ -184,14 +189,7 @@ export class Engine implements EventSink {
   async #joined(trx: Db, account: AccountInfo, event: MemberJoinedEvent, now: number, notices: Notice[]): Promise<IngestResult> {
     const group = await this.#group(trx, event.channelAccountId, event.platformGroupId);
     if (!group) return { duplicate: false };
-    const identity = await upsertIdentity(trx, {
-      workspaceId: account.workspaceId,
-      channelAccountId: event.channelAccountId,
-      platformUserId: event.member.platformUserId,
-      displayName: event.member.displayName,
-      isBot: event.member.isBot ?? false,
-      now,
-    });
+    const identity = await this.#identity(trx, account, event.channelAccountId, event.member, now);
     const inviter = event.inviter ? await findIdentity(trx, event.channelAccountId, event.inviter.platformUserId) : undefined;
     const { becameActive } = await activateMembership(trx, {
       workspaceId: account.workspaceId,
@@ -204,10 +202,7 @@ export class Engine implements EventSink {
     const compiled = await this.#rulesFor(trx, account.workspaceId, group.id);
     const intents = evaluate(event, compiled, { group: { name: group.name, rules: group.rules } });
     await enqueueIntents(trx, account.workspaceId, intents.map((k) => ({ ...k, groupId: group.id })), now);
-    notices.push({
-      type: 'membership',
-      args: [{ workspaceId: account.workspaceId, channelKind: account.kind, groupId: group.id, platformGroupId: group.platform_group_id, platformUserId: identity.platform_user_id, displayName: identity.display_name, status: 'active' }],
-    });
+    notices.push(membershipNotice(account, group, identity, 'active'));
     if (intents.length > 0) notices.push({ type: 'outbox', args: [] });
     return { duplicate: false };
   }
@@ -218,12 +213,20 @@ export class Engine implements EventSink {
     if (!group || !identity) return { duplicate: false };
     const status = event.removedBy ? 'removed' : 'left';
     if (await deactivateMembership(trx, group.id, identity.id, status, now)) {
-      notices.push({
-        type: 'membership',
-        args: [{ workspaceId: account.workspaceId, channelKind: account.kind, groupId: group.id, platformGroupId: group.platform_group_id, platformUserId: identity.platform_user_id, displayName: identity.display_name, status }],
-      });
+      notices.push(membershipNotice(account, group, identity, status));
     }
     return { duplicate: false };
+  }
+
+  #identity(trx: Db, account: AccountInfo, channelAccountId: string, user: PlatformUser, now: number) {
+    return upsertIdentity(trx, {
+      workspaceId: account.workspaceId,
+      channelAccountId,
+      platformUserId: user.platformUserId,
+      displayName: user.displayName,
+      isBot: user.isBot ?? false,
+      now,
+    });
   }
 
   /** Groups by platform id, cached: every message needs its group, and groups rarely change. */
