@@ -87,7 +87,6 @@ function CreateGroupModal({ open, onClose }: { open: boolean; onClose: () => voi
   const { message } = App.useApp();
   const report = useReportError();
   const navigate = useNavigate();
-  const [form] = Form.useForm<CreateValues>();
   const [busy, setBusy] = useState(false);
 
   async function submit(values: CreateValues) {
@@ -95,7 +94,6 @@ function CreateGroupModal({ open, onClose }: { open: boolean; onClose: () => voi
     try {
       const group = await api.createGroup({ name: values.name, rules: values.rules ?? '' });
       void message.success(t('groups.created'));
-      form.resetFields();
       onClose();
       navigate(`/groups/${group.id}`);
     } catch (e) {
@@ -106,24 +104,21 @@ function CreateGroupModal({ open, onClose }: { open: boolean; onClose: () => voi
   }
 
   return (
-    <Modal
-      open={open}
-      title={t('groups.createTitle')}
-      onCancel={onClose}
-      okText={t('common.create')}
-      cancelText={t('common.cancel')}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      okButtonProps={{ 'data-testid': 'create-group-submit' } as Record<string, string>}
-      destroyOnHidden
-    >
-      <Form<CreateValues> form={form} layout="vertical" onFinish={submit} requiredMark={false} preserve={false}>
+    <Modal open={open} title={t('groups.createTitle')} onCancel={onClose} footer={null} destroyOnHidden>
+      {/* A native submit (button or Enter in the name field), not the modal's OK callback. */}
+      <Form<CreateValues> layout="vertical" onFinish={(v) => void submit(v)} requiredMark={false} preserve={false}>
         <Form.Item name="name" label={t('groups.name')} rules={[zodRule(GroupCreate.shape.name, t('validation.required'))]}>
           <Input data-testid="create-group-name" placeholder={t('groups.namePlaceholder')} maxLength={80} autoFocus />
         </Form.Item>
         <Form.Item name="rules" label={t('groups.rules')}>
           <Input.TextArea data-testid="create-group-rules" placeholder={t('groups.rulesPlaceholder')} autoSize={{ minRows: 3, maxRows: 8 }} maxLength={GROUP_RULES_MAX} showCount />
         </Form.Item>
+        <div className="c-modal-actions">
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="primary" htmlType="submit" loading={busy} data-testid="create-group-submit">
+            {t('common.create')}
+          </Button>
+        </div>
       </Form>
     </Modal>
   );

@@ -100,7 +100,6 @@ interface AddValues {
 function AddMemberModal({ roleOptions, onClose, onAdded }: { roleOptions: { value: AssignableRole; label: string }[]; onClose: () => void; onAdded: (m: TeamMember) => void }) {
   const { t } = useI18n();
   const report = useReportError();
-  const [form] = Form.useForm<AddValues>();
   const [busy, setBusy] = useState(false);
   const f = TeamMemberCreate.shape;
 
@@ -115,8 +114,8 @@ function AddMemberModal({ roleOptions, onClose, onAdded }: { roleOptions: { valu
   }
 
   return (
-    <Modal open title={t('team.addTitle')} onCancel={onClose} onOk={() => form.submit()} okText={t('common.create')} cancelText={t('common.cancel')} confirmLoading={busy}>
-      <Form<AddValues> form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ role: 'operator' }} requiredMark={false}>
+    <Modal open title={t('team.addTitle')} onCancel={onClose} footer={null}>
+      <Form<AddValues> layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ role: 'operator' }} requiredMark={false}>
         <Form.Item name="name" label={t('team.name')} rules={[zodRule(f.name, t('validation.required'))]}>
           <Input maxLength={80} autoFocus />
         </Form.Item>
@@ -129,6 +128,12 @@ function AddMemberModal({ roleOptions, onClose, onAdded }: { roleOptions: { valu
         <Form.Item name="role" label={t('team.role')}>
           <Select<AssignableRole> options={roleOptions} />
         </Form.Item>
+        <div className="c-modal-actions">
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="primary" htmlType="submit" loading={busy} data-testid="team-add-submit">
+            {t('common.create')}
+          </Button>
+        </div>
       </Form>
     </Modal>
   );

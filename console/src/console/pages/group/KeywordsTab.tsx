@@ -168,7 +168,6 @@ export function KeywordsTab({ group }: { group: Group }) {
 function KeywordModal({ groupId, rule, onClose, onSaved }: { groupId: string; rule: RuleOut | null; onClose: () => void; onSaved: (r: RuleOut) => void }) {
   const { t } = useI18n();
   const report = useReportError();
-  const [form] = Form.useForm<KeywordValues>();
   const [busy, setBusy] = useState(false);
   const initial: KeywordValues = rule ? fromRule(rule) : { name: '', keywords: [], mode: 'contains', reply: '', enabled: true };
 
@@ -184,17 +183,8 @@ function KeywordModal({ groupId, rule, onClose, onSaved }: { groupId: string; ru
   }
 
   return (
-    <Modal
-      open
-      title={rule ? t('keywords.editTitle') : t('keywords.createTitle')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      okButtonProps={{ 'data-testid': 'keyword-save' } as Record<string, string>}
-    >
-      <Form<KeywordValues> form={form} layout="vertical" initialValues={initial} onFinish={(v) => void submit(v)} requiredMark={false}>
+    <Modal open title={rule ? t('keywords.editTitle') : t('keywords.createTitle')} onCancel={onClose} footer={null}>
+      <Form<KeywordValues> layout="vertical" initialValues={initial} onFinish={(v) => void submit(v)} requiredMark={false}>
         <Form.Item name="name" label={t('keywords.name')} rules={[zodRule(RuleInput.shape.name, t('validation.required'))]}>
           <Input placeholder={t('keywords.namePlaceholder')} maxLength={80} data-testid="keyword-name" autoFocus />
         </Form.Item>
@@ -216,6 +206,12 @@ function KeywordModal({ groupId, rule, onClose, onSaved }: { groupId: string; ru
         <Form.Item name="enabled" label={t('keywords.enabled')} valuePropName="checked">
           <Switch data-testid="keyword-enabled" />
         </Form.Item>
+        <div className="c-modal-actions">
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="primary" htmlType="submit" loading={busy} data-testid="keyword-save">
+            {t('common.save')}
+          </Button>
+        </div>
       </Form>
     </Modal>
   );
