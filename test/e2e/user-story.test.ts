@@ -117,7 +117,7 @@ function forbidDialogs(page: Page, dialogs: string[]): void {
 
 // ── the story ───────────────────────────────────────────────────────────────────────────────
 
-describe('user story in the browser: console + web community', () => {
+describe('user story in the browser: console + web community', { skip: process.env.SHEQUN_SKIP_BROWSER === '1' }, () => {
   let port: number;
   let base: string;
   let dataDir: string;
