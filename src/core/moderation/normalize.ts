@@ -9,7 +9,7 @@
  *    hyphen…), every Default_Ignorable_Code_Point (variation selectors, Hangul fillers…), spaces
  *    and separators (\p{Z}), punctuation (\p{P}), symbols and emoji (\p{S}), enclosing marks and
  *    non-spacing combining marks (\p{Me}, \p{Mn}: é → e, s̶p̶a̶m̶ → spam), except the kana voicing
- *    marks (が stays が);
+ *    marks (が, ｶﾞ and カ゛ all become か + U+3099, not か);
  *  - traditional → simplified Chinese, character by character (發票 → 发票, 微信號 → 微信号), from
  *    OpenCC's TSCharacters, with Taiwan and Hong Kong variant forms (TWVariantsRev, HKVariantsRev)
  *    first mapped to OpenCC's standard traditional form; data from the opencc-js package (MIT
@@ -81,12 +81,16 @@ function simplifyOnce(cp: number): number {
 /** What disappears: see the module comment. U+3099/U+309A (kana voicing marks) are kept. */
 const IGNORABLE = /[\p{Cc}\p{Cf}\p{Z}\p{P}\p{S}\p{Me}\p{Default_Ignorable_Code_Point}]|(?![\u3099\u309a])\p{Mn}/gu;
 
+const KANA = /[\u3040-\u30ff]/g;
+
 function foldOnce(s: string): string {
-  let t = s.normalize('NFKD').toUpperCase().toLowerCase().normalize('NFKD').replace(IGNORABLE, '');
+  const t = s.normalize('NFKD').toUpperCase().toLowerCase().normalize('NFKD').replace(IGNORABLE, '');
   let simplified = '';
   for (const ch of t) simplified += String.fromCodePoint(toSimplified(ch.codePointAt(0)!));
-  t = simplified.normalize('NFC');
-  return t;
+  // Recompose (Hangul syllables come back whole), except kana with a voicing mark, which stay
+  // decomposed: が, ｶﾞ and カ゛ are different code point sequences for the same thing, and a
+  // per-code-point fold can only meet them at か + U+3099.
+  return simplified.normalize('NFC').replace(KANA, (ch) => ch.normalize('NFD'));
 }
 
 /**
