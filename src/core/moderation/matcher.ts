@@ -49,13 +49,23 @@ const C_SLOW = 0xfffe;
 const MAX_CLASSES = 0xfffd;
 const FREE = -1;
 
-/** One automaton transition on class c (> 0) from position s, following failure links. */
-function step(base: Int32Array, check: Int32Array, fail: Int32Array, s: number, c: number): number {
+/**
+ * The automaton lives in one Int32Array, four fields per double-array position p at 4p: base, check
+ * (the parent's index), fail (the failure state's index) and out (start of the output list), so a
+ * transition touches one cache line. A state is named by its index 4p; the root is 0.
+ */
+const BASE = 0;
+const CHECK = 1;
+const FAIL = 2;
+const OUT = 3;
+
+/** One automaton transition on class c (> 0) from state s, following failure links. */
+function step(da: Int32Array, s: number, c: number): number {
   for (;;) {
-    const t = base[s]! + c;
-    if (check[t] === s) return t;
+    const t = (da[s + BASE]! + c) << 2;
+    if (da[t + CHECK] === s) return t;
     if (s === 0) return 0;
-    s = fail[s]!;
+    s = da[s + FAIL]!;
   }
 }
 
@@ -64,11 +74,8 @@ export class ModerationMatcher<E extends WordEntry = WordEntry> {
   readonly #fused: Uint16Array;
   /** Normalised code unit → class (for the slow path). */
   readonly #cls: Uint16Array;
-  readonly #base: Int32Array;
-  readonly #check: Int32Array;
-  readonly #fail: Int32Array;
-  /** Per position: start of its output list in #outList (0: none); lists end with -1. */
-  readonly #out: Int32Array;
+  /** base, check, fail, out per position (see BASE…OUT); out is the start of the state's output list in #outList (0: none; lists end with -1). */
+  readonly #da: Int32Array;
   readonly #outList: Int32Array;
   readonly #words: string[];
   readonly #wordLen: Int32Array;
@@ -233,16 +240,17 @@ export class ModerationMatcher<E extends WordEntry = WordEntry> {
     // Lookups reach base + K at most; leave room for them beyond the last position.
     const length = top + K + 2;
     ensure(length);
-    this.#base = base.slice(0, length);
-    this.#check = check.slice(0, length);
-    const fail = new Int32Array(length);
-    const out = new Int32Array(length);
-    for (let node = 1; node < nodeCount; node++) {
-      fail[pos[node]!] = pos[failNode[node]!]!;
-      out[pos[node]!] = outStart[node]!;
+    const da = new Int32Array(4 * length);
+    for (let p = 0; p < length; p++) {
+      da[4 * p + BASE] = base[p]!;
+      da[4 * p + CHECK] = check[p]! < 0 ? -1 : 4 * check[p]!;
     }
-    this.#fail = fail;
-    this.#out = out;
+    da[CHECK] = -2; // the root's own slot: never a child
+    for (let node = 1; node < nodeCount; node++) {
+      da[4 * pos[node]! + FAIL] = 4 * pos[failNode[node]!]!;
+      da[4 * pos[node]! + OUT] = outStart[node]!;
+    }
+    this.#da = da;
     this.#outList = Int32Array.from(outList);
 
     let ring = 2;
@@ -263,17 +271,14 @@ export class ModerationMatcher<E extends WordEntry = WordEntry> {
 
   /** Memory held by the automaton's arrays, in bytes. */
   get tableBytes(): number {
-    return this.#fused.byteLength + this.#cls.byteLength + this.#base.byteLength + this.#check.byteLength + this.#fail.byteLength + this.#out.byteLength + this.#outList.byteLength;
+    return this.#fused.byteLength + this.#cls.byteLength + this.#da.byteLength + this.#outList.byteLength;
   }
 
   /** Every occurrence of every word in the text, ordered by where it ends (then longer first). */
   match(text: string): ModerationHit<E>[] {
     const hits: ModerationHit<E>[] = [];
     const fused = this.#fused;
-    const base = this.#base;
-    const check = this.#check;
-    const fail = this.#fail;
-    const out = this.#out;
+    const da = this.#da;
     const ring = this.#ring;
     const mask = this.#ringMask;
     const len = text.length;
@@ -298,8 +303,8 @@ export class ModerationMatcher<E extends WordEntry = WordEntry> {
           const cc = this.#cls[f.charCodeAt(k)]!;
           ring[n & mask] = from;
           n++;
-          s = cc === 0 ? 0 : step(base, check, fail, s, cc);
-          const o = out[s]!;
+          s = cc === 0 ? 0 : step(da, s, cc);
+          const o = da[s + OUT]!;
           if (o !== 0) this.#report(hits, o, n, i + 1);
         }
         continue;
@@ -310,8 +315,8 @@ export class ModerationMatcher<E extends WordEntry = WordEntry> {
         s = 0;
         continue;
       }
-      s = step(base, check, fail, s, c);
-      const o = out[s]!;
+      s = step(da, s, c);
+      const o = da[s + OUT]!;
       if (o !== 0) this.#report(hits, o, n, i + 1);
     }
     return hits;
