@@ -6,6 +6,9 @@
  *   npm run bench                       full run (a few minutes on 2 cores); rewrites docs/benchmarks.md
  *   npm run bench -- --quick            short smoke run; prints only, unless --out is given
  *   npm run bench -- pipeline           only the named benchmarks (prints only, unless --out is given)
+ *   npm run bench -- moderation --merge only the named benchmarks, and replace only their sections (and
+ *                                       summary rows) in docs/benchmarks.md, keeping every other section
+ *                                       as it is; each replaced section says when and how it was run
  *   npm run bench -- --out FILE         write the Markdown to FILE instead
  *   npm run bench -- --no-write         print only
  *   npm run bench -- --cpu-prof         also write a V8 CPU profile per benchmark (path printed)
@@ -14,7 +17,7 @@
  * target is reported, not an error.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { machine, mdResult, textResult, type BenchOptions, type BenchResult } from './lib/report.ts';
@@ -51,16 +54,18 @@ interface Args {
   write: boolean;
   out: string | null;
   cpuProf: boolean;
+  merge: boolean;
   names: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, write: true, out: null, cpuProf: false, names: [] };
+  const a: Args = { quick: false, write: true, out: null, cpuProf: false, merge: false, names: [] };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i]!;
     if (x === '--quick') a.quick = true;
     else if (x === '--no-write') a.write = false;
     else if (x === '--cpu-prof') a.cpuProf = true;
+    else if (x === '--merge') a.merge = true;
     else if (x === '--out') a.out = resolve(argv[++i] ?? '');
     else if (x === '--help' || x === '-h') {
       process.stdout.write(`${readFileSync(import.meta.filename, 'utf8').split('*/')[0]}*/\n`);
@@ -136,6 +141,71 @@ function markdown(results: BenchResult[], o: { command: string; date: Date; wall
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
+/**
+ * --merge: the page `previous` (written by markdown()) with the sections of `results` replaced or
+ * added (in bench/ order) and their summary rows replaced; every other section, its summary rows and
+ * the "Latest run" table stay as they were. Each new section gets a line saying it was run alone.
+ * Null when `previous` does not have the shape markdown() writes (then the whole page is rewritten).
+ */
+function merged(previous: string, results: BenchResult[], order: string[], o: { command: string; date: Date; quick: boolean; load: [number, number] }): string | null {
+  const lines = previous.split('\n');
+  const summaryAt = lines.indexOf('## Summary');
+  if (summaryAt < 0) return null;
+  // Sections after the summary: "## <title>" followed (after a blank line) by "Source: `bench/<name>.ts`".
+  const sections: { name: string; title: string; text: string }[] = [];
+  let firstSection = -1;
+  for (let i = summaryAt + 1; i < lines.length; i++) {
+    if (!lines[i]!.startsWith('## ')) continue;
+    const name = /^Source: `bench\/([\w-]+)\.ts`/.exec(lines[i + 2] ?? '')?.[1];
+    if (!name) return null;
+    if (firstSection < 0) firstSection = i;
+    sections.push({ name, title: lines[i]!.slice(3), text: '' });
+  }
+  if (firstSection < 0) return null;
+  // Cut the section texts.
+  let k = -1;
+  const bodies: string[][] = sections.map(() => []);
+  for (let i = firstSection; i < lines.length; i++) {
+    if (lines[i]!.startsWith('## ')) k++;
+    bodies[k]!.push(lines[i]!);
+  }
+  sections.forEach((sec, j) => (sec.text = bodies[j]!.join('\n').trimEnd()));
+
+  const fresh = new Map(results.map((r) => [r.name, r]));
+  const kept = sections.filter((sec) => !fresh.has(sec.name));
+  const when = `${o.date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`;
+  const m = machine();
+  const note = `This section was refreshed on its own on ${when} by \`${o.command}\`${o.quick ? ' (quick run: numbers are rough)' : ''} (commit ${m.commit}; Node ${m.node}; 1-min load average ${o.load[0].toFixed(2)} before, ${o.load[1].toFixed(2)} after); the other sections come from the run described under "Latest run".`;
+  const freshText = (r: BenchResult) => {
+    const md = mdResult(r).trimEnd().split('\n');
+    md.splice(4, 0, note, ''); // after "## title", "", "Source: …", ""
+    return md.join('\n');
+  };
+  const all = [...kept.map((sec) => ({ name: sec.name, title: sec.title, text: sec.text })), ...results.map((r) => ({ name: r.name, title: r.title, text: freshText(r) }))];
+  const rank = (n: string) => (order.indexOf(n) < 0 ? order.length : order.indexOf(n));
+  all.sort((a, b) => rank(a.name) - rank(b.name));
+
+  // Summary rows: the kept sections' rows as they were, the fresh ones from the results.
+  const head = lines.slice(0, summaryAt + 1);
+  const summaryLines = lines.slice(summaryAt + 1, firstSection);
+  const tableRows = summaryLines.filter((l) => l.startsWith('| ') && !l.startsWith('| benchmark |') && !l.startsWith('| --- |'));
+  const keptTitles = new Set(kept.map((sec) => sec.title));
+  const rowsFor = (title: string) => tableRows.filter((l) => l.startsWith(`| ${title} |`));
+  const out = [...head, '', '| benchmark | check | measured | result |', '| --- | --- | --- | --- |'];
+  for (const sec of all) {
+    const r = fresh.get(sec.name);
+    if (r) {
+      for (const v of r.verdicts) out.push(`| ${r.title} | ${v.what.replace(/\|/g, '\\|')} | ${v.measured.replace(/\|/g, '\\|')} | ${v.ok === null ? 'info' : v.ok ? 'met' : '**missed**'} |`);
+    } else if (keptTitles.has(sec.title)) {
+      out.push(...rowsFor(sec.title));
+    }
+  }
+  const failed = results.reduce((n, r) => n + r.checks.filter((c) => !c.ok).length, 0) + kept.reduce((n, sec) => n + (sec.text.match(/^- \*\*FAILED\*\*/gm)?.length ?? 0), 0);
+  out.push('', failed === 0 ? 'Every sanity check passed (listed under each benchmark).' : `**${failed} sanity check(s) failed**; see below.`, '');
+  for (const sec of all) out.push(sec.text, '');
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
 async function parent(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   const all = discover();
@@ -144,7 +214,8 @@ async function parent(argv: string[]): Promise<number> {
   const names = args.names.length ? args.names : all;
   const partial = names.length < all.length;
   // A smoke run or a partial run must not replace the full results, unless asked to write elsewhere.
-  const outFile = !args.write ? null : (args.out ?? (args.quick || partial ? null : DEFAULT_OUT));
+  // --merge: a partial run that rewrites only its own sections of the page.
+  const outFile = !args.write ? null : (args.out ?? (args.quick || (partial && !args.merge) ? null : DEFAULT_OUT));
 
   const work = mkdtempSync(join(tmpdir(), 'shequn-bench-run-'));
   const profDir = args.cpuProf ? mkdtempSync(join(tmpdir(), 'shequn-bench-prof-')) : null;
@@ -175,12 +246,14 @@ async function parent(argv: string[]): Promise<number> {
   process.stdout.write(`\nAll benchmarks: ${(wallMs / 1000).toFixed(1)} s; 1-min load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after.\n`);
   if (profDir) process.stdout.write(`CPU profiles: ${profDir}\n`);
   if (outFile && results.length === names.length) {
-    writeFileSync(outFile, markdown(results, { command: commandLine(argv), date, wallMs, quick: args.quick, load: [loadBefore, loadavg()[0]!] }));
+    const o = { command: commandLine(argv), date, wallMs, quick: args.quick, load: [loadBefore, loadavg()[0]!] as [number, number] };
+    const previous = args.merge && existsSync(outFile) ? readFileSync(outFile, 'utf8') : null;
+    writeFileSync(outFile, (previous !== null && merged(previous, results, all, o)) || markdown(results, o));
     process.stdout.write(`Wrote ${relative(process.cwd(), outFile) || outFile}.\n`);
   } else if (outFile) {
     process.stdout.write(`Not writing ${relative(process.cwd(), outFile)}: a benchmark failed.\n`);
   } else {
-    process.stdout.write(`Did not write docs/benchmarks.md (${!args.write ? '--no-write' : args.quick ? 'quick run' : 'partial run'}; use --out FILE to write anyway).\n`);
+    process.stdout.write(`Did not write docs/benchmarks.md (${!args.write ? '--no-write' : args.quick ? 'quick run' : 'partial run; --merge replaces only its sections'}; use --out FILE to write anyway).\n`);
   }
   return failures > 0 ? 1 : 0;
 }
