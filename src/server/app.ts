@@ -7,7 +7,8 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { extendSession, findSession } from '../store/repos/accounts.ts';
-import { allows, SESSION_COOKIE, SESSION_TTL_MS, tokenHash } from './auth.ts';
+import { SESSION_COOKIE, SESSION_TTL_MS, tokenHash } from './auth.ts';
+import { allows } from '../shared/permissions.ts';
 import { HttpError, sendError, type ZodApp } from './http.ts';
 import type { Runtime } from './runtime.ts';
 import { accountRoutes } from './routes/account.ts';
@@ -22,7 +23,8 @@ const SESSION_REFRESH_MS = 3600_000;
 export const BODY_LIMIT = 256 * 1024;
 
 export async function buildApp(rt: Runtime, opts: { logger?: boolean } = {}): Promise<ZodApp> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: false }).withTypeProvider<ZodTypeProvider>();
+  // forceCloseConnections: a browser's pre-opened connection that never sent a request must not hold up shutdown.
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: false, forceCloseConnections: true }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('auth', null);
@@ -105,10 +107,14 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean } = {}): Pr
   });
 
   const hasConsole = existsSync(join(rt.config.consoleDir, 'index.html'));
-  if (hasConsole) await app.register(fastifyStatic, { root: rt.config.consoleDir, wildcard: false, index: false });
+  // wildcard: files are looked up per request, so a console rebuilt while running is served as is.
+  if (hasConsole) {
+    await app.register(fastifyStatic, { root: rt.config.consoleDir, wildcard: true, index: false });
+    app.get('/', { schema: { hide: true } }, (_req, reply) => reply.type('text/html; charset=utf-8').sendFile('index.html'));
+  }
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/')) return sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`);
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(reply, 404, 'not_found', 'not found');
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.url.startsWith('/assets/')) return sendError(reply, 404, 'not_found', 'not found');
     if (!hasConsole) {
       return reply
         .status(503)

@@ -1,5 +1,4 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { Role } from '../shared/api.ts';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
@@ -33,30 +32,6 @@ export const tokenHash = (token: string): string => createHash('sha256').update(
 
 export const SESSION_COOKIE = 'shequn_sid';
 export const SESSION_TTL_MS = 30 * 24 * 3600_000;
-
-/**
- * Who may do what. Every API route declares one permission (or 'public' / 'authenticated');
- * routes without a declaration refuse to start (server/app.ts).
- */
-export const PERMISSIONS = {
-  'workspace:read': ['owner', 'admin', 'operator', 'moderator', 'viewer'],
-  'workspace:write': ['owner', 'admin'],
-  'team:read': ['owner', 'admin', 'operator', 'moderator', 'viewer'],
-  'team:write': ['owner', 'admin'],
-  'groups:read': ['owner', 'admin', 'operator', 'moderator', 'viewer'],
-  'groups:write': ['owner', 'admin', 'operator'],
-  'rules:write': ['owner', 'admin', 'operator'],
-  'messages:send': ['owner', 'admin', 'operator', 'moderator'],
-  'contacts:read': ['owner', 'admin', 'operator', 'moderator', 'viewer'],
-  'audit:read': ['owner', 'admin'],
-} as const satisfies Record<string, readonly Role[]>;
-
-export type Permission = keyof typeof PERMISSIONS | 'public' | 'authenticated';
-
-export function allows(role: Role, permission: Permission): boolean {
-  if (permission === 'public' || permission === 'authenticated') return true;
-  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
-}
 
 /**
  * Login throttling: failures only, per (address, email) and per email. Five failures within the

@@ -11,9 +11,8 @@ import { activeMentionQuery, mentionCandidates, mentionsIn, type MentionPick } f
 import { memberStorage } from './storage.ts';
 import { useMemberI18n } from './useMemberI18n.ts';
 import './member.css';
+import { MAX_MESSAGE_LENGTH } from '../../../src/shared/limits.ts';
 
-/** The server's limit per message (MAX_MESSAGE_LENGTH of the API contract). */
-const MAX_MESSAGE = 4000;
 
 export default function ChatPage() {
   const { groupId = '' } = useParams();
@@ -324,7 +323,7 @@ function Composer({ members, me, t, disabled, onSend }: ComposerProps) {
         ref={input}
         rows={1}
         value={text}
-        maxLength={MAX_MESSAGE}
+        maxLength={MAX_MESSAGE_LENGTH}
         placeholder={t('chat.placeholder')}
         data-testid="chat-input"
         enterKeyHint="send"

@@ -6,6 +6,7 @@ import { api } from '../../../api.ts';
 import { useI18n } from '../../../i18n.ts';
 import { useReportError, useSession } from '../../context.ts';
 import { zodRule } from '../../zodRule.ts';
+import { MAX_MESSAGE_LENGTH } from '../../../../../src/shared/limits.ts';
 
 interface KeywordValues {
   name: string;
@@ -201,7 +202,7 @@ function KeywordModal({ groupId, rule, onClose, onSaved }: { groupId: string; ru
           />
         </Form.Item>
         <Form.Item name="reply" label={t('keywords.reply')} extra={t('keywords.replyHint')} rules={[zodRule(Action.shape.template, t('validation.required'))]}>
-          <Input.TextArea placeholder={t('keywords.replyPlaceholder')} autoSize={{ minRows: 3, maxRows: 10 }} maxLength={4000} data-testid="keyword-reply" />
+          <Input.TextArea placeholder={t('keywords.replyPlaceholder')} autoSize={{ minRows: 3, maxRows: 10 }} maxLength={MAX_MESSAGE_LENGTH} data-testid="keyword-reply" />
         </Form.Item>
         <Form.Item name="enabled" label={t('keywords.enabled')} valuePropName="checked">
           <Switch data-testid="keyword-enabled" />

@@ -10,6 +10,7 @@ import { MessageText } from '../../../shared/MessageText.tsx';
 import { mergeMessages } from '../../../shared/messages.ts';
 import { useReportError, useSession } from '../../context.ts';
 import { useLiveFeed } from '../../live.ts';
+import { MAX_MESSAGE_LENGTH } from '../../../../../src/shared/limits.ts';
 
 const PAGE = 50;
 
@@ -136,7 +137,7 @@ export function MessagesTab({ group }: { group: Group }) {
             onChange={(e) => setText(e.target.value)}
             placeholder={t('messages.sendPlaceholder')}
             autoSize={{ minRows: 1, maxRows: 6 }}
-            maxLength={4000}
+            maxLength={MAX_MESSAGE_LENGTH}
             data-testid="message-input"
             onPressEnter={(e) => {
               if (e.shiftKey || e.nativeEvent.isComposing) return;
