@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Id, InviteCodeParams, InviteInfo, JoinBody, JoinResult, MessagePage, MessageQuery } from '../../shared/api.ts';
 import { ClientFrame, CLOSE_NOT_MEMBER, CLOSE_UNAUTHORIZED, type ServerFrame } from '../../shared/webchat-protocol.ts';
-import type { WebchatConnector } from '../../connectors/webchat/connector.ts';
+import type { MemberSocket, WebchatConnector } from '../../connectors/webchat/connector.ts';
 import { findGroupByInviteCode, getGroup } from '../../store/repos/groups.ts';
 import { listGroupMessages } from '../../store/repos/messages.ts';
 import { findIdentity, getMembership, listMembers } from '../../store/repos/people.ts';
@@ -14,6 +14,13 @@ import { HttpError, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
 
 const MEMBER_LIST_LIMIT = 500;
+
+/** The parts of a `ws` socket the room uses. */
+type RoomSocket = MemberSocket & {
+  on(event: 'message', listener: (data: Buffer) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  off(event: 'message', listener: (data: Buffer) => void): unknown;
+};
 const READY_HISTORY = 50;
 
 /**
@@ -117,40 +124,51 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
     config: { permission: 'public' },
     schema: { tags: ['webchat'], summary: 'WebSocket: the chat room (see webchat-protocol.ts)', querystring: z.object({ token: z.string().max(200).optional(), groupId: Id }) },
     handler: (_req, reply) => reply.status(426).send({ error: { code: 'upgrade_required', message: 'open this URL as a WebSocket' } }),
-    wsHandler: async (socket, req) => {
-      const query = req.query as { token?: string; groupId: string };
-      // Frames that arrive while we authenticate are queued, not lost.
-      const early: Buffer[] = [];
-      const queue = (d: Buffer) => early.push(d);
-      socket.on('message', queue);
-      const m = await memberIn(query.token, query.groupId);
-      if (!m) {
-        const user = query.token ? await findWebchatUserByToken(store.db, tokenHash(query.token)) : undefined;
-        socket.close(user ? CLOSE_NOT_MEMBER : CLOSE_UNAUTHORIZED, user ? 'not a member of this group' : 'unknown token');
-        return;
-      }
-      const send = (frame: ServerFrame) => socket.send(JSON.stringify(frame));
-      const detach = m.connector.attach(m.group.platform_group_id, socket);
-      socket.on('close', detach);
-      const members = await listMembers(store.db, m.group.id, { offset: 0, limit: MEMBER_LIST_LIMIT, activeOnly: true });
-      const history = await listGroupMessages(store.db, m.group.id, { limit: READY_HISTORY });
-      send({
-        type: 'ready',
-        me: { platformUserId: m.user.id, nickname: m.identity.display_name, isBot: false },
-        group: { id: m.group.id, name: m.group.name, rules: m.group.rules },
-        members: [
-          { platformUserId: m.connector.bot.platformUserId, nickname: m.connector.bot.displayName, isBot: true },
-          ...members.map((r) => ({ platformUserId: r.platform_user_id, nickname: r.display_name, isBot: r.is_bot === 1 })),
-        ],
-        recent: history.rows.map(messageDto),
-        nextBefore: history.nextBefore,
-      });
-      const handle = (data: Buffer) => void onFrame(m.connector, m.group.id, m.group.platform_group_id, { platformUserId: m.user.id, nickname: m.identity.display_name, identityId: m.identity.id }, data, send, socket);
-      socket.off('message', queue);
-      socket.on('message', handle);
-      for (const d of early) handle(d);
-    },
+    wsHandler: (socket, req) =>
+      openRoom(socket, req).catch((e: unknown) => {
+        console.error('webchat: opening a room failed', e);
+        socket.close(1011, 'server error');
+      }),
   });
+
+  async function openRoom(socket: RoomSocket, req: FastifyRequest) {
+    const query = req.query as { token?: string; groupId: string };
+    // Frames that arrive while we authenticate are queued, not lost.
+    const early: Buffer[] = [];
+    const queue = (d: Buffer) => early.push(d);
+    socket.on('message', queue);
+    const m = await memberIn(query.token, query.groupId);
+    if (!m) {
+      const user = query.token ? await findWebchatUserByToken(store.db, tokenHash(query.token)) : undefined;
+      socket.close(user ? CLOSE_NOT_MEMBER : CLOSE_UNAUTHORIZED, user ? 'not a member of this group' : 'unknown token');
+      return;
+    }
+    const send = (frame: ServerFrame) => socket.send(JSON.stringify(frame));
+    const detach = m.connector.attach(m.group.platform_group_id, socket);
+    socket.on('close', detach);
+    const members = await listMembers(store.db, m.group.id, { offset: 0, limit: MEMBER_LIST_LIMIT, activeOnly: true });
+    const history = await listGroupMessages(store.db, m.group.id, { limit: READY_HISTORY });
+    send({
+      type: 'ready',
+      me: { platformUserId: m.user.id, nickname: m.identity.display_name, isBot: false },
+      group: { id: m.group.id, name: m.group.name, rules: m.group.rules },
+      members: [
+        { platformUserId: m.connector.bot.platformUserId, nickname: m.connector.bot.displayName, isBot: true },
+        ...members.map((r) => ({ platformUserId: r.platform_user_id, nickname: r.display_name, isBot: r.is_bot === 1 })),
+      ],
+      recent: history.rows.map(messageDto),
+      nextBefore: history.nextBefore,
+    });
+    const handle = (data: Buffer) =>
+      onFrame(m.connector, m.group.id, m.group.platform_group_id, { platformUserId: m.user.id, nickname: m.identity.display_name, identityId: m.identity.id }, data, send, socket).catch((e: unknown) => {
+        // The store went away (shutting down) or failed: tell the client, which re-sends after reconnecting.
+        console.error('webchat: handling a frame failed', e);
+        socket.close(1011, 'server error');
+      });
+    socket.off('message', queue);
+    socket.on('message', handle);
+    for (const d of early) handle(d);
+  }
 
   async function onFrame(
     connector: WebchatConnector,
