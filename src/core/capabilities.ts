@@ -25,6 +25,10 @@ export function capabilityFor(kind: IntentKind, toGroup: boolean): Capability {
   switch (kind) {
     case 'send_message':
       return toGroup ? 'sendToGroup' : 'directMessage';
+    case 'delete_message':
+      return 'deleteMessage';
+    case 'remove_member':
+      return 'kick';
   }
 }
 

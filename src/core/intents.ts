@@ -18,7 +18,24 @@ export interface SendMessageIntent {
   priority: IntentPriority;
 }
 
-export type Intent = SendMessageIntent;
+export interface DeleteMessageIntent {
+  kind: 'delete_message';
+  channelAccountId: string;
+  platformGroupId: string;
+  platformMessageId: string;
+  priority: IntentPriority;
+}
+
+/** Remove (kick) a member from a group; they may come back unless something else stops them. */
+export interface RemoveMemberIntent {
+  kind: 'remove_member';
+  channelAccountId: string;
+  platformGroupId: string;
+  platformUserId: string;
+  priority: IntentPriority;
+}
+
+export type Intent = SendMessageIntent | DeleteMessageIntent | RemoveMemberIntent;
 export type IntentKind = Intent['kind'];
 
 /** An intent with the key that makes it happen at most once, even across crashes. */

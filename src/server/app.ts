@@ -14,6 +14,7 @@ import type { Runtime } from './runtime.ts';
 import { accountRoutes } from './routes/account.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { liveRoutes } from './routes/live.ts';
+import { moderationRoutes } from './routes/moderation.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { webchatRoutes } from './routes/webchat.ts';
 import type { Role } from '../shared/api.ts';
@@ -104,6 +105,7 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean } = {}): Pr
     ruleRoutes(z, rt);
     webchatRoutes(z, rt);
     liveRoutes(z, rt);
+    moderationRoutes(z, rt);
   });
 
   const hasConsole = existsSync(join(rt.config.consoleDir, 'index.html'));

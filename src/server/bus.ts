@@ -9,6 +9,7 @@ import type { Message } from '../shared/api.ts';
 export interface BusEvents {
   message: [{ workspaceId: string; channelKind: string; platformGroupId: string | null; message: Message }];
   membership: [{ workspaceId: string; channelKind: string; groupId: string; platformGroupId: string; platformUserId: string; displayName: string; status: 'active' | 'left' | 'removed' }];
+  message_deleted: [{ workspaceId: string; channelKind: string; groupId: string | null; platformGroupId: string | null; messageId: string }];
   outbox: [];
 }
 

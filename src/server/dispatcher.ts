@@ -1,11 +1,11 @@
-import type { Intent } from '../core/intents.ts';
+import type { Intent, SendMessageIntent } from '../core/intents.ts';
 import { ConnectorError, type Connector } from '../connectors/kit.ts';
-import type { Store } from '../store/index.ts';
+import type { Db, Store } from '../store/index.ts';
 import { newId } from '../store/ids.ts';
-import { findMessageByPlatformId, insertMessage } from '../store/repos/messages.ts';
+import { findMessageByPlatformId, insertMessage, markDeleted } from '../store/repos/messages.ts';
 import { claim, finish, listDue, listInFlight, nextDueAt, setStatus, type OutboxRow } from '../store/repos/outbox.ts';
 import { upsertIdentity } from '../store/repos/people.ts';
-import type { Bus } from './bus.ts';
+import type { Bus, BusEvents } from './bus.ts';
 import type { AccountInfo } from './engine.ts';
 
 export interface DispatcherOptions {
@@ -21,6 +21,8 @@ export interface DispatcherOptions {
   /** Base of the exponential back-off, ms. */
   backoffMs?: number;
 }
+
+type Notice = { [K in keyof BusEvents]: { type: K; args: BusEvents[K] } }[keyof BusEvents];
 
 const IDLE_POLL_MS = 5000;
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -146,52 +148,75 @@ export class Dispatcher {
       return;
     }
     const account = this.#o.account(row.channel_account_id);
-    const message = await store.transaction(async (trx) => {
+    const notice = await store.transaction(async (trx): Promise<Notice | null> => {
       await finish(trx, row, { status: 'sent', error: null, platformMessageId, startedAt, now: now() });
-      if (intent.kind !== 'send_message' || !account) return null;
-      const bot = await upsertIdentity(trx, {
-        workspaceId: row.workspace_id,
-        channelAccountId: row.channel_account_id,
-        platformUserId: connector.bot.platformUserId,
-        displayName: connector.bot.displayName,
-        isBot: true,
-        now: now(),
-      });
-      const replyTo = intent.replyToPlatformMessageId ? await findMessageByPlatformId(trx, row.channel_account_id, intent.replyToPlatformMessageId) : undefined;
-      const sentAt = now();
-      const { row: stored } = await insertMessage(trx, {
-        id: row.message_id,
-        workspace_id: row.workspace_id,
-        channel_account_id: row.channel_account_id,
-        group_id: row.group_id,
-        identity_id: bot.id,
-        direction: 'out',
-        platform_message_id: platformMessageId ?? `out:${row.message_id}`,
-        content_type: intent.content.type,
-        text: intent.content.text,
-        mentions: JSON.stringify(intent.content.mentions),
-        reply_to_id: replyTo?.id ?? null,
-        event_id: null,
-        outbox_id: row.id,
-        created_at: sentAt,
-      });
-      return {
-        workspaceId: row.workspace_id,
-        channelKind: account.kind,
-        platformGroupId: intent.platformGroupId,
-        message: {
-          id: stored.id,
-          groupId: stored.group_id,
-          direction: 'out' as const,
-          sender: { platformUserId: bot.platform_user_id, name: bot.display_name, isBot: true, contactId: bot.contact_id },
-          text: stored.text,
-          mentions: intent.content.mentions,
-          replyToId: stored.reply_to_id,
-          createdAt: stored.created_at,
-        },
-      };
+      if (!account) return null;
+      switch (intent.kind) {
+        case 'send_message':
+          return this.#recordSent(trx, row, intent, connector, platformMessageId, account);
+        case 'delete_message': {
+          const m = await markDeleted(trx, row.channel_account_id, intent.platformMessageId, now());
+          if (!m) return null;
+          return { type: 'message_deleted', args: [{ workspaceId: row.workspace_id, channelKind: account.kind, groupId: m.group_id, platformGroupId: intent.platformGroupId, messageId: m.id }] };
+        }
+        case 'remove_member':
+          // The platform reports the membership change itself, as a member_left event.
+          return null;
+      }
     });
-    if (message) this.#o.bus.emit('message', message);
+    if (notice) (this.#o.bus.emit as (t: string, ...a: unknown[]) => boolean)(notice.type, ...notice.args);
+  }
+
+  /** Stores the message the bot just sent, under the id fixed when the row was claimed. */
+  async #recordSent(trx: Db, row: OutboxRow & { message_id: string }, intent: SendMessageIntent, connector: Connector, platformMessageId: string | null, account: AccountInfo): Promise<Notice> {
+    const { now } = this.#o;
+    const bot = await upsertIdentity(trx, {
+      workspaceId: row.workspace_id,
+      channelAccountId: row.channel_account_id,
+      platformUserId: connector.bot.platformUserId,
+      displayName: connector.bot.displayName,
+      isBot: true,
+      now: now(),
+    });
+    const replyTo = intent.replyToPlatformMessageId ? await findMessageByPlatformId(trx, row.channel_account_id, intent.replyToPlatformMessageId) : undefined;
+    const { row: stored } = await insertMessage(trx, {
+      id: row.message_id,
+      workspace_id: row.workspace_id,
+      channel_account_id: row.channel_account_id,
+      group_id: row.group_id,
+      identity_id: bot.id,
+      direction: 'out',
+      platform_message_id: platformMessageId ?? `out:${row.message_id}`,
+      content_type: intent.content.type,
+      text: intent.content.text,
+      mentions: JSON.stringify(intent.content.mentions),
+      reply_to_id: replyTo?.id ?? null,
+      event_id: null,
+      outbox_id: row.id,
+      created_at: now(),
+      deleted_at: null,
+    });
+    return {
+      type: 'message',
+      args: [
+        {
+          workspaceId: row.workspace_id,
+          channelKind: account.kind,
+          platformGroupId: intent.platformGroupId,
+          message: {
+            id: stored.id,
+            groupId: stored.group_id,
+            direction: 'out',
+            sender: { platformUserId: bot.platform_user_id, name: bot.display_name, isBot: true, contactId: bot.contact_id },
+            text: stored.text,
+            mentions: intent.content.mentions,
+            replyToId: stored.reply_to_id,
+            createdAt: stored.created_at,
+            deletedAt: null,
+          },
+        },
+      ],
+    };
   }
 
   async #failure(row: OutboxRow, connector: Connector, e: unknown, startedAt: number): Promise<void> {

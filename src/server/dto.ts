@@ -20,7 +20,14 @@ export function messageDto(row: MessageWithSender): Message {
     mentions: JSON.parse(row.mentions) as Mention[],
     replyToId: row.reply_to_id,
     createdAt: row.created_at,
+    deletedAt: row.deleted_at,
   };
+}
+
+/** What members see of a message: a deleted one keeps its place but not its text. */
+export function memberMessageDto(row: MessageWithSender): Message {
+  const m = messageDto(row);
+  return m.deletedAt === null ? m : { ...m, text: '', mentions: [] };
 }
 
 export function groupDto(

@@ -162,6 +162,7 @@ export class Engine implements EventSink {
       event_id: event.id,
       outbox_id: null,
       created_at: now,
+      deleted_at: null,
     });
     // Delivered before (a replay, or the platform re-delivering under a new update id): already
     // stored and answered, so nothing more happens.
@@ -180,6 +181,7 @@ export class Engine implements EventSink {
       mentions: event.content.mentions,
       replyToId: replyTo?.id ?? null,
       createdAt: now,
+      deletedAt: null,
     };
     notices.push({ type: 'message', args: [{ workspaceId: account.workspaceId, channelKind: account.kind, platformGroupId: event.platformGroupId, message }] });
     if (intents.length > 0) notices.push({ type: 'outbox', args: [] });

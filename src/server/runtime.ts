@@ -1,5 +1,6 @@
 import type { Connector } from '../connectors/kit.ts';
 import { WebchatConnector } from '../connectors/webchat/connector.ts';
+import { CLOSE_NOT_MEMBER } from '../shared/webchat-protocol.ts';
 import { migrateOrThrow, openStore, type Store } from '../store/index.ts';
 import { deleteExpiredSessions } from '../store/repos/accounts.ts';
 import { listChannelAccounts } from '../store/repos/channels.ts';
@@ -67,8 +68,15 @@ export async function startRuntime(config: Config, opts: { now?: () => number } 
       });
       bus.on('membership', (n) => {
         if (n.channelKind !== 'webchat') return;
-        if (n.status === 'active') c.publish(n.platformGroupId, { type: 'member_joined', member: { platformUserId: n.platformUserId, nickname: n.displayName, isBot: false } });
-        else c.publish(n.platformGroupId, { type: 'member_left', platformUserId: n.platformUserId });
+        if (n.status === 'active') {
+          c.publish(n.platformGroupId, { type: 'member_joined', member: { platformUserId: n.platformUserId, nickname: n.displayName, isBot: false } });
+          return;
+        }
+        c.publish(n.platformGroupId, { type: 'member_left', platformUserId: n.platformUserId });
+        c.disconnect(n.platformGroupId, n.platformUserId, CLOSE_NOT_MEMBER, n.status === 'removed' ? 'removed from the group' : 'left the group');
+      });
+      bus.on('message_deleted', (n) => {
+        if (n.channelKind === 'webchat' && n.platformGroupId !== null) c.publish(n.platformGroupId, { type: 'message_deleted', messageId: n.messageId });
       });
       await c.start(engine);
       connectors.set(a.id, c);

@@ -153,6 +153,8 @@ export const Message = z.object({
   mentions: z.array(MentionSchema),
   replyToId: Id.nullable(),
   createdAt: z.number(),
+  /** Deleted by moderation. Operators still see the text (evidence); members get it blanked. */
+  deletedAt: z.number().nullable(),
 });
 export type Message = z.infer<typeof Message>;
 

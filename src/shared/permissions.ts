@@ -13,6 +13,7 @@ export const PERMISSIONS = {
   'groups:write': ['owner', 'admin', 'operator'],
   'rules:write': ['owner', 'admin', 'operator'],
   'messages:send': ['owner', 'admin', 'operator', 'moderator'],
+  'moderation:act': ['owner', 'admin', 'operator', 'moderator'],
   'contacts:read': ['owner', 'admin', 'operator', 'moderator', 'viewer'],
   'audit:read': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -36,6 +36,7 @@ export type ServerFrame =
   | { type: 'ack'; clientMessageId: string; messageId: string }
   | { type: 'member_joined'; member: z.infer<typeof WebchatMember> }
   | { type: 'member_left'; platformUserId: string }
+  | { type: 'message_deleted'; messageId: string }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string };
 
@@ -49,4 +50,5 @@ export const CLOSE_NOT_MEMBER = 4403;
  */
 export type LiveFrame =
   | { type: 'message'; message: Message }
-  | { type: 'membership'; groupId: string; platformUserId: string; status: 'active' | 'left' | 'removed' };
+  | { type: 'membership'; groupId: string; platformUserId: string; status: 'active' | 'left' | 'removed' }
+  | { type: 'message_deleted'; groupId: string; messageId: string };

@@ -110,6 +110,8 @@ export interface MessagesTable {
   event_id: string | null;
   outbox_id: string | null;
   created_at: number;
+  /** Set when the message was deleted on the platform (moderation); the text is kept as evidence. */
+  deleted_at: number | null;
 }
 
 export interface InboundEventsTable {

@@ -63,6 +63,7 @@ function messageRow(f: { ws: string; account: string; group: string | null; iden
     event_id: null,
     outbox_id: null,
     created_at: f.at,
+    deleted_at: null,
   };
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { eventId, type MemberJoinedEvent, type MemberLeftEvent, type MessageEvent, type PlatformUser } from '../../src/core/events.ts';
 import { compileRules, evaluate, keywordReplyRule, welcomeRule, type Rule } from '../../src/core/rules.ts';
+import type { SendMessageIntent } from '../../src/core/intents.ts';
 
 const ACCOUNT = 'acc-1';
 const GROUP = 'pg-1';
@@ -48,10 +49,18 @@ const kw = (id: string, keywords: string[], reply: string, extra: Partial<Rule> 
 /** The rule ids that fired, in order. */
 const fired = (rules: Rule[], event: MessageEvent | MemberJoinedEvent) => evaluate(event, compileRules(rules), ctx).map((k) => k.ruleId);
 
+/** evaluate, checking every intent is a send (every rule action today is a reply). */
+function sends(...args: Parameters<typeof evaluate>) {
+  return evaluate(...args).map((k) => {
+    assert.equal(k.intent.kind, 'send_message');
+    return { ...k, intent: k.intent as SendMessageIntent };
+  });
+}
+
 describe('keyword replies', () => {
   test('a keyword reply answers the message, mentioning and quoting the sender', () => {
     const ev = message('请问有资料吗');
-    const out = evaluate(ev, compileRules([kw('r1', ['资料'], '资料在这里')]), ctx);
+    const out = sends(ev, compileRules([kw('r1', ['资料'], '资料在这里')]), ctx);
     assert.equal(out.length, 1);
     const [k] = out;
     assert.deepEqual(k, {
@@ -85,7 +94,7 @@ describe('keyword replies', () => {
   test('without stopAfterMatch the next matching rule answers too, and keys count up', () => {
     const rules = [kw('a', ['资料'], 'A', { stopAfterMatch: false }), kw('b', ['课件'], 'B')];
     const ev = message('资料和课件');
-    const out = evaluate(ev, compileRules(rules), ctx);
+    const out = sends(ev, compileRules(rules), ctx);
     assert.deepEqual(
       out.map((k) => [k.ruleId, k.idempotencyKey]),
       [
@@ -139,7 +148,7 @@ describe('keyword replies', () => {
   });
 
   test('reply templates get {nickname} and {group}', () => {
-    const out = evaluate(message('资料'), compileRules([kw('r', ['资料'], '{nickname}，{group}的资料在群公告')]), ctx);
+    const out = sends(message('资料'), compileRules([kw('r', ['资料'], '{nickname}，{group}的资料在群公告')]), ctx);
     const content = out[0]?.intent.content;
     assert.equal(content?.text, '@小红，读书会的资料在群公告', 'not mentioned twice');
     assert.deepEqual(content?.mentions, [{ platformUserId: 'u-alice', offset: 0, length: 3 }]);
@@ -149,7 +158,7 @@ describe('keyword replies', () => {
     const rule = kw('r', ['资料'], 'one');
     rule.actions = [...rule.actions, { type: 'reply', template: 'two', mention: false, quote: false }];
     const ev = message('资料');
-    const out = evaluate(ev, compileRules([rule]), ctx);
+    const out = sends(ev, compileRules([rule]), ctx);
     assert.deepEqual(
       out.map((k) => [k.idempotencyKey, k.intent.content.text, k.intent.replyToPlatformMessageId ?? null]),
       [
@@ -164,7 +173,7 @@ describe('quote and mention flags', () => {
   test('quote=false: no reply-to; mention=false: no @', () => {
     const rule = kw('r', ['资料'], 'plain');
     rule.actions = [{ type: 'reply', template: 'plain', mention: false, quote: false }];
-    const [k] = evaluate(message('资料'), compileRules([rule]), ctx);
+    const [k] = sends(message('资料'), compileRules([rule]), ctx);
     assert.ok(k);
     assert.equal(k.intent.replyToPlatformMessageId, undefined);
     assert.equal(k.intent.content.text, 'plain');
@@ -183,7 +192,7 @@ describe('scope', () => {
 
   test('a direct reply goes to the sender, without an @mention', () => {
     const ev = message('资料', { group: null });
-    const [k] = evaluate(ev, compileRules([scoped('direct')]), { group: null });
+    const [k] = sends(ev, compileRules([scoped('direct')]), { group: null });
     assert.ok(k);
     assert.equal(k.intent.platformGroupId, null);
     assert.equal(k.intent.platformUserId, 'u-alice');
@@ -219,7 +228,7 @@ describe('unconditional message rules', () => {
 describe('join rules', () => {
   test('a join is welcomed with an @mention of the member, the group and its rules', () => {
     const ev = joined(alice);
-    const out = evaluate(ev, compileRules([welcomeRule({ id: 'w', groupId: 'g', template: '欢迎 {nickname} 加入{group}！群规：{rules}' })]), ctx);
+    const out = sends(ev, compileRules([welcomeRule({ id: 'w', groupId: 'g', template: '欢迎 {nickname} 加入{group}！群规：{rules}' })]), ctx);
     assert.equal(out.length, 1);
     const k = out[0]!;
     assert.equal(k.idempotencyKey, `${ev.id}:0`);
@@ -232,14 +241,14 @@ describe('join rules', () => {
   });
 
   test('a welcome without {nickname} still mentions the member, in front', () => {
-    const [k] = evaluate(joined(alice), compileRules([welcomeRule({ id: 'w', groupId: 'g', template: '欢迎新朋友' })]), ctx);
+    const [k] = sends(joined(alice), compileRules([welcomeRule({ id: 'w', groupId: 'g', template: '欢迎新朋友' })]), ctx);
     assert.equal(k?.intent.content.text, '@小红 欢迎新朋友');
     assert.deepEqual(k?.intent.content.mentions, [{ platformUserId: 'u-alice', offset: 0, length: 3 }]);
   });
 
   test('{inviter} names the inviter when the platform reports one', () => {
     const bob: PlatformUser = { platformUserId: 'u-bob', displayName: 'Bob' };
-    const [k] = evaluate(joined(alice, bob), compileRules([welcomeRule({ id: 'w', groupId: 'g', template: '{nickname} 由 {inviter} 邀请' })]), ctx);
+    const [k] = sends(joined(alice, bob), compileRules([welcomeRule({ id: 'w', groupId: 'g', template: '{nickname} 由 {inviter} 邀请' })]), ctx);
     assert.equal(k?.intent.content.text, '@小红 由 @Bob 邀请');
     assert.deepEqual(
       k?.intent.content.mentions.map((m) => m.platformUserId),
@@ -259,7 +268,7 @@ describe('join rules', () => {
 
   test('a member leaving produces nothing', () => {
     const left: MemberLeftEvent = { kind: 'member_left', id: 'acc-1:l1', channelAccountId: ACCOUNT, platformEventId: 'l1', occurredAt: 0, platformGroupId: GROUP, member: alice };
-    assert.deepEqual(evaluate(left, compileRules([welcomeRule({ id: 'w', groupId: 'g', template: 'x' }), kw('r', ['小红'], 'x')]), ctx), []);
+    assert.deepEqual(sends(left, compileRules([welcomeRule({ id: 'w', groupId: 'g', template: 'x' }), kw('r', ['小红'], 'x')]), ctx), []);
   });
 });
 
@@ -267,9 +276,9 @@ describe('idempotency keys', () => {
   test('the same event gives the same keys and intents on every evaluation (and a new compile)', () => {
     const rules = [kw('a', ['资料'], 'A', { stopAfterMatch: false }), kw('b', ['课件'], 'B')];
     const ev = message('资料和课件', { id: 'fixed' });
-    const first = evaluate(ev, compileRules(rules), ctx);
-    const second = evaluate(ev, compileRules(rules), ctx);
-    const third = evaluate(structuredClone(ev), compileRules([...rules].reverse()), ctx);
+    const first = sends(ev, compileRules(rules), ctx);
+    const second = sends(ev, compileRules(rules), ctx);
+    const third = sends(structuredClone(ev), compileRules([...rules].reverse()), ctx);
     assert.equal(first.length, 2);
     assert.deepEqual(second, first);
     assert.deepEqual(third, first);
@@ -281,8 +290,8 @@ describe('idempotency keys', () => {
 
   test('different events give different keys', () => {
     const compiled = compileRules([kw('a', ['资料'], 'A')]);
-    const k1 = evaluate(message('资料'), compiled, ctx)[0]?.idempotencyKey;
-    const k2 = evaluate(message('资料'), compiled, ctx)[0]?.idempotencyKey;
+    const k1 = sends(message('资料'), compiled, ctx)[0]?.idempotencyKey;
+    const k2 = sends(message('资料'), compiled, ctx)[0]?.idempotencyKey;
     assert.ok(k1 && k2);
     assert.notEqual(k1, k2);
   });
@@ -303,11 +312,11 @@ describe('compiled rules at scale', () => {
     const texts = ['请问有资料吗', '课件呢', '课件和资料', '大家好', '关键词3号'];
     for (const text of texts) {
       const ev = message(text, { id: `same-${text}` });
-      assert.deepEqual(evaluate(ev, large, ctx), evaluate(ev, small, ctx), text);
+      assert.deepEqual(sends(ev, large, ctx), sends(ev, small, ctx), text);
     }
     // ...and the large set answers its own rules too.
     assert.deepEqual(
-      evaluate(message('找 KW-9990-X'), large, ctx).map((k) => k.ruleId),
+      sends(message('找 KW-9990-X'), large, ctx).map((k) => k.ruleId),
       ['filler-9990'],
     );
   });

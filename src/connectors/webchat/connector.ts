@@ -29,14 +29,15 @@ export class WebchatConnector implements Connector {
     joinLeaveEvents: true,
     sendToGroup: true,
     mention: true,
-    kick: false,
-    deleteMessage: false,
+    kick: true,
+    deleteMessage: true,
     joinGate: false,
     trackedInviteLinks: true,
     directMessage: false,
     idempotentSend: true,
   };
-  readonly #rooms = new Map<string, Set<MemberSocket>>();
+  /** Open sockets per group, and whose each is. */
+  readonly #rooms = new Map<string, Map<MemberSocket, string>>();
   #sink: EventSink | null = null;
 
   constructor(channelAccountId: string, botName: string) {
@@ -53,14 +54,27 @@ export class WebchatConnector implements Connector {
   }
 
   async stop(): Promise<void> {
-    for (const sockets of this.#rooms.values()) for (const s of sockets) s.close(1001, 'server stopping');
+    for (const room of this.#rooms.values()) for (const s of room.keys()) s.close(1001, 'server stopping');
     this.#rooms.clear();
     this.#sink = null;
   }
 
   async execute(intent: Intent, ctx: ExecuteContext): Promise<ExecuteResult> {
-    if (intent.platformGroupId === null) throw new ConnectorError('unsupported', 'the web community has no direct messages yet');
-    return { platformMessageId: `out:${ctx.messageId}` };
+    switch (intent.kind) {
+      case 'send_message':
+        if (intent.platformGroupId === null) throw new ConnectorError('unsupported', 'the web community has no direct messages yet');
+        return { platformMessageId: `out:${ctx.messageId}` };
+      case 'delete_message':
+        // The message lives in Shequn's store: the dispatcher marks it deleted and rooms are told.
+        return { platformMessageId: null };
+      case 'remove_member':
+        // Removing is the platform saying the member is gone: a member_left event, keyed on the
+        // intent so a resend after a crash is the same event.
+        await this.#requireSink().ingest(
+          leaveEvent(this.channelAccountId, intent.platformGroupId, { platformUserId: intent.platformUserId, nickname: '' }, ctx.idempotencyKey, Date.now(), this.bot),
+        );
+        return { platformMessageId: null };
+    }
   }
 
   /** A member joined a group through its invite link. */
@@ -78,17 +92,28 @@ export class WebchatConnector implements Connector {
     return this.#requireSink().ingest(messageEvent(this.channelAccountId, platformGroupId, member, frame, now));
   }
 
-  attach(platformGroupId: string, socket: MemberSocket): () => void {
+  attach(platformGroupId: string, platformUserId: string, socket: MemberSocket): () => void {
     let room = this.#rooms.get(platformGroupId);
     if (!room) {
-      room = new Set();
+      room = new Map();
       this.#rooms.set(platformGroupId, room);
     }
-    room.add(socket);
+    room.set(socket, platformUserId);
     return () => {
       room.delete(socket);
       if (room.size === 0) this.#rooms.delete(platformGroupId);
     };
+  }
+
+  /** Closes the sockets a member has open on a group (they left or were removed). */
+  disconnect(platformGroupId: string, platformUserId: string, code: number, reason: string): void {
+    const room = this.#rooms.get(platformGroupId);
+    if (!room) return;
+    for (const [socket, owner] of room) {
+      if (owner !== platformUserId) continue;
+      room.delete(socket);
+      socket.close(code, reason);
+    }
   }
 
   /** Pushes a frame to every socket open on the group. */
@@ -96,7 +121,7 @@ export class WebchatConnector implements Connector {
     const room = this.#rooms.get(platformGroupId);
     if (!room) return;
     const data = JSON.stringify(frame);
-    for (const s of room) s.send(data);
+    for (const s of room.keys()) s.send(data);
   }
 
   #requireSink(): EventSink {

@@ -3,7 +3,7 @@
  * the web community's own: member ids (`wc_…`), and a message id made from the member and the
  * client's message id, so a frame re-sent after a reconnect maps to the same event.
  */
-import { eventId, type MemberJoinedEvent, type MemberLeftEvent, type Mention, type MessageEvent } from '../../core/events.ts';
+import { eventId, type MemberJoinedEvent, type MemberLeftEvent, type Mention, type MessageEvent, type PlatformUser } from '../../core/events.ts';
 
 export interface WebchatMemberRef {
   platformUserId: string;
@@ -45,7 +45,8 @@ export function joinEvent(channelAccountId: string, platformGroupId: string, mem
   };
 }
 
-export function leaveEvent(channelAccountId: string, platformGroupId: string, member: WebchatMemberRef, ticket: string, now: number): MemberLeftEvent {
+/** A member left; with `removedBy`, someone (an admin, the bot) removed them. */
+export function leaveEvent(channelAccountId: string, platformGroupId: string, member: WebchatMemberRef, ticket: string, now: number, removedBy?: PlatformUser): MemberLeftEvent {
   const platformEventId = `leave:${platformGroupId}:${member.platformUserId}:${ticket}`;
   return {
     kind: 'member_left',
@@ -55,6 +56,7 @@ export function leaveEvent(channelAccountId: string, platformGroupId: string, me
     occurredAt: now,
     platformGroupId,
     member: { platformUserId: member.platformUserId, displayName: member.nickname },
+    ...(removedBy ? { removedBy } : {}),
   };
 }
 

@@ -20,11 +20,16 @@ export function liveRoutes(app: ZodApp, rt: Runtime) {
       const onMembership = (n: BusEvents['membership'][0]) => {
         if (n.workspaceId === workspaceId) send({ type: 'membership', groupId: n.groupId, platformUserId: n.platformUserId, status: n.status });
       };
+      const onDeleted = (n: BusEvents['message_deleted'][0]) => {
+        if (n.workspaceId === workspaceId && n.groupId !== null) send({ type: 'message_deleted', groupId: n.groupId, messageId: n.messageId });
+      };
       rt.bus.on('message', onMessage);
       rt.bus.on('membership', onMembership);
+      rt.bus.on('message_deleted', onDeleted);
       socket.on('close', () => {
         rt.bus.off('message', onMessage);
         rt.bus.off('membership', onMembership);
+        rt.bus.off('message_deleted', onDeleted);
       });
     },
   });

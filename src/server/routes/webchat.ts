@@ -9,7 +9,7 @@ import { listGroupMessages } from '../../store/repos/messages.ts';
 import { findIdentity, getMembership, listMembers } from '../../store/repos/people.ts';
 import { createWebchatUser, findWebchatUserByToken, renameWebchatUser } from '../../store/repos/webchat.ts';
 import { newToken, tokenHash } from '../auth.ts';
-import { messageDto } from '../dto.ts';
+import { memberMessageDto } from '../dto.ts';
 import { HttpError, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -101,7 +101,7 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
       const m = await memberIn(bearer(req), req.params.id);
       if (!m) throw new HttpError(403, 'not_member', 'join the group first');
       const { rows, nextBefore } = await listGroupMessages(store.db, m.group.id, req.query);
-      return { items: rows.map(messageDto), nextBefore };
+      return { items: rows.map(memberMessageDto), nextBefore };
     },
   });
 
@@ -144,7 +144,7 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
       return;
     }
     const send = (frame: ServerFrame) => socket.send(JSON.stringify(frame));
-    const detach = m.connector.attach(m.group.platform_group_id, socket);
+    const detach = m.connector.attach(m.group.platform_group_id, m.user.id, socket);
     socket.on('close', detach);
     const members = await listMembers(store.db, m.group.id, { offset: 0, limit: MEMBER_LIST_LIMIT, activeOnly: true });
     const history = await listGroupMessages(store.db, m.group.id, { limit: READY_HISTORY });
@@ -156,7 +156,7 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
         { platformUserId: m.connector.bot.platformUserId, nickname: m.connector.bot.displayName, isBot: true },
         ...members.map((r) => ({ platformUserId: r.platform_user_id, nickname: r.display_name, isBot: r.is_bot === 1 })),
       ],
-      recent: history.rows.map(messageDto),
+      recent: history.rows.map(memberMessageDto),
       nextBefore: history.nextBefore,
     });
     const handle = (data: Buffer) =>

@@ -127,6 +127,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('event_id', 'text')
     .addColumn('outbox_id', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('deleted_at', 'bigint')
     .addUniqueConstraint('messages_platform_uq', ['channel_account_id', 'platform_message_id'])
     .execute();
   await db.schema.createIndex('messages_group_idx').on('messages').columns(['group_id', 'id']).execute();

@@ -16,6 +16,18 @@ export async function insertMessage(db: Db, row: MessageRow): Promise<{ row: Mes
   return { row: existing, inserted: false };
 }
 
+/** Marks a message deleted; returns it, or undefined when it is unknown. */
+export async function markDeleted(db: Db, channelAccountId: string, platformMessageId: string, now: number) {
+  await db
+    .updateTable('messages')
+    .set({ deleted_at: now })
+    .where('channel_account_id', '=', channelAccountId)
+    .where('platform_message_id', '=', platformMessageId)
+    .where('deleted_at', 'is', null)
+    .execute();
+  return findMessageByPlatformId(db, channelAccountId, platformMessageId);
+}
+
 export const findMessageByPlatformId = (db: Db, channelAccountId: string, platformMessageId: string) =>
   db.selectFrom('messages').selectAll().where('channel_account_id', '=', channelAccountId).where('platform_message_id', '=', platformMessageId).executeTakeFirst();
 
