@@ -143,6 +143,9 @@ export const api = {
   members: (id: string, offset: number, limit: number) => call<{ items: Member[]; total: number }>('GET', `/api/v1/groups/${enc(id)}/members${query({ offset, limit })}`),
   messages: (id: string, before?: string, limit = 50) => call<MessagePage>('GET', `/api/v1/groups/${enc(id)}/messages${query({ before, limit })}`),
   sendMessage: (id: string, text: string) => call<{ outboxId: string }>('POST', `/api/v1/groups/${enc(id)}/messages`, { body: { text } }),
+  /** Moderation: queued (202); the live feed says when it is done (`message_deleted`, `membership`). */
+  deleteMessage: (id: string, messageId: string) => call<{ outboxId: string }>('POST', `/api/v1/groups/${enc(id)}/messages/${enc(messageId)}/delete`),
+  removeMember: (id: string, memberId: string) => call<{ outboxId: string }>('POST', `/api/v1/groups/${enc(id)}/members/${enc(memberId)}/remove`),
 
   rules: (groupId: string) => call<{ items: RuleOut[] }>('GET', `/api/v1/rules${query({ groupId })}`),
   createRule: (body: RuleInput) => call<RuleOut>('POST', '/api/v1/rules', { body }),

@@ -35,21 +35,26 @@ export default function ChatPage() {
     return () => room.stop();
   }, [room]);
 
-  if (!room) return <NotMember groupId={groupId} t={i18n.t} />;
+  if (!room) return <NotMember groupId={groupId} wasIn={false} t={i18n.t} />;
   return <Room room={room} locale={i18n.locale} t={i18n.t} />;
 }
 
-function NotMember({ groupId, t }: { groupId: string; t: Translate }) {
+/**
+ * The room refused us, or we have no token. Someone who was in the group (the room was open, or
+ * this browser joined it before) left or was removed: say so, and offer the invite link again.
+ */
+function NotMember({ groupId, wasIn, t }: { groupId: string; wasIn: boolean; t: Translate }) {
   const code = memberStorage.inviteCode(groupId);
+  const noLonger = wasIn || code !== null;
   return (
     <div className="m-page">
       <main className="m-card">
-        <div className="m-notice" data-testid="chat-not-member">
+        <div className="m-notice" data-testid="chat-not-member" data-reason={noLonger ? 'no-longer' : 'not-yet'}>
           <div className="m-notice-icon">
             <DoorIcon />
           </div>
-          <h1>{t('chat.notMemberTitle')}</h1>
-          <p>{t('chat.notMemberBody')}</p>
+          <h1>{t(noLonger ? 'chat.noLongerMemberTitle' : 'chat.notMemberTitle')}</h1>
+          <p>{t(noLonger ? (code ? 'chat.noLongerMemberBody' : 'chat.noLongerMemberNoLink') : 'chat.notMemberBody')}</p>
           {code && (
             <Link className="m-button" to={`/join/${encodeURIComponent(code)}`} data-testid="chat-rejoin">
               {t('chat.rejoin')}
@@ -94,7 +99,7 @@ function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translat
     void room.loadEarlier();
   }
 
-  if (snap.status === 'rejected') return <NotMember groupId={room.groupId} t={t} />;
+  if (snap.status === 'rejected') return <NotMember groupId={room.groupId} wasIn={snap.me !== null} t={t} />;
 
   const others = snap.members.filter((m) => !m.isBot).length;
   return (
@@ -161,8 +166,15 @@ function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translat
 function ChatMessage({ message, quoted, me, locale, t }: { message: Message; quoted: Message | undefined; me: string | null; locale: Locale; t: Translate }) {
   const bot = message.sender.isBot;
   const mine = !bot && me !== null && message.sender.platformUserId === me;
+  const deleted = message.deletedAt !== null;
   return (
-    <div className={`m-msg${mine ? ' m-msg-mine' : ''}${bot ? ' m-msg-bot' : ''}`} data-testid="chat-message" data-sender-bot={bot ? 'true' : 'false'} data-message-id={message.id}>
+    <div
+      className={`m-msg${mine ? ' m-msg-mine' : ''}${bot ? ' m-msg-bot' : ''}${deleted ? ' m-msg-deleted' : ''}`}
+      data-testid="chat-message"
+      data-sender-bot={bot ? 'true' : 'false'}
+      data-message-id={message.id}
+      data-deleted={deleted ? 'true' : undefined}
+    >
       {!mine && (
         <div className="m-avatar" style={{ background: bot ? undefined : avatarColor(message.sender.platformUserId) }} aria-hidden>
           {initial(message.sender.name)}
@@ -177,16 +189,22 @@ function ChatMessage({ message, quoted, me, locale, t }: { message: Message; quo
             {bot && <span className="m-badge">{t('chat.bot')}</span>}
           </div>
         )}
-        <div className="m-bubble">
-          {quoted && (
-            <div className="m-quote" data-testid="chat-quote">
-              <span className="m-quote-name">{quoted.sender.name}</span> {quoted.text}
-            </div>
-          )}
-          <span data-testid="chat-message-text">
-            <MessageText text={message.text} mentions={message.mentions} me={me} />
-          </span>
-        </div>
+        {deleted ? (
+          <div className="m-bubble m-bubble-deleted" data-testid="chat-message-deleted">
+            {t('chat.deleted')}
+          </div>
+        ) : (
+          <div className="m-bubble">
+            {quoted && (
+              <div className="m-quote" data-testid="chat-quote">
+                <span className="m-quote-name">{quoted.sender.name}</span> {quoted.deletedAt === null ? quoted.text : <em className="m-quote-deleted">{t('chat.deleted')}</em>}
+              </div>
+            )}
+            <span data-testid="chat-message-text">
+              <MessageText text={message.text} mentions={message.mentions} me={me} />
+            </span>
+          </div>
+        )}
         <time className="m-msg-time" dateTime={new Date(message.createdAt).toISOString()}>
           {formatChatTime(message.createdAt, locale)}
         </time>

@@ -7,7 +7,7 @@
 import type { Message, WebchatMember } from '../../../src/shared/api.ts';
 import type { CLOSE_NOT_MEMBER as NotMemberCode, CLOSE_UNAUTHORIZED as UnauthorizedCode, ClientFrame, ServerFrame } from '../../../src/shared/webchat-protocol.ts';
 import { ApiRequestError, webchatApi, wsUrl } from '../api.ts';
-import { mergeMessages } from '../shared/messages.ts';
+import { markDeleted, mergeMessages } from '../shared/messages.ts';
 import type { Mention } from './mentions.ts';
 
 // The protocol's close codes, checked against the contract at compile time (importing the values
@@ -232,8 +232,10 @@ export class ChatRoom {
         for (const p of this.#snap.pending) {
           if (p.messageId === null) this.#sendFrame({ type: 'send', clientMessageId: p.clientMessageId, text: p.text, mentions: p.mentions });
         }
-        // Messages stored while we were away (or while the first page loaded) fill in by id.
+        // Messages stored while we were away (or while the first page loaded) fill in by id. The
+        // catch-up looks at what we knew before this frame; `recent` fills in at once meanwhile.
         void this.#catchUp();
+        this.#applyIncoming(frame.recent);
         return;
       }
       case 'message':
@@ -245,6 +247,12 @@ export class ChatRoom {
           ? this.#snap.pending.filter((p) => p.clientMessageId !== frame.clientMessageId)
           : this.#snap.pending.map((p) => (p.clientMessageId === frame.clientMessageId ? { ...p, messageId: frame.messageId } : p));
         this.#update({ pending });
+        return;
+      }
+      case 'message_deleted': {
+        // Members no longer get the text of a deleted message; drop our copy of it too.
+        const messages = markDeleted(this.#snap.messages, frame.messageId, () => ({ text: '', mentions: [] }));
+        if (messages) this.#update({ messages });
         return;
       }
       case 'member_joined': {

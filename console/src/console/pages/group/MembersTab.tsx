@@ -1,33 +1,85 @@
-import { Empty, Table, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { UserDeleteOutlined } from '@ant-design/icons';
+import { App, Button, Empty, Popconfirm, Table, Tag, Tooltip, Typography } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { Group, Member } from '../../../../../src/shared/api.ts';
+import type { LiveFrame } from '../../../../../src/shared/webchat-protocol.ts';
 import { api } from '../../../api.ts';
 import { useI18n } from '../../../i18n.ts';
 import { useReportError, useSession } from '../../context.ts';
+import { useLiveFeed } from '../../live.ts';
 
 const PAGE_SIZE = 20;
 const STATUS_COLOR = { active: 'green', left: 'default', removed: 'red' } as const;
 
+/** The confirm button of the remove popover, for tests (antd's props take no data-* keys). */
+const confirmTestId = { 'data-testid': 'member-remove-confirm' };
+
 export function MembersTab({ group }: { group: Group }) {
   const { t } = useI18n();
-  const { formatTime } = useSession();
+  const { formatTime, can } = useSession();
+  const { message } = App.useApp();
   const report = useReportError();
   const [page, setPage] = useState(1);
   const [data, setData] = useState<{ items: Member[]; total: number } | null>(null);
   const [loading, setLoading] = useState(true);
+  /** Bumped to fetch the current page again (a removal, a live membership change). */
+  const [version, setVersion] = useState(0);
+  /** Members whose removal was accepted (202) and is not visible in the list yet. */
+  const [removing, setRemoving] = useState<ReadonlySet<string>>(new Set());
+  const canModerate = can('moderation:act');
+  const shownPage = useRef(0);
 
   useEffect(() => {
     let live = true;
-    setLoading(true);
+    // A refresh of the page already shown keeps the table as is (no spinner on every live change).
+    if (shownPage.current !== page) setLoading(true);
     api
       .members(group.id, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-      .then((r) => live && setData(r), report)
+      .then((r) => {
+        if (!live) return;
+        shownPage.current = page;
+        setData(r);
+        setRemoving((cur) => {
+          const gone = r.items.filter((m) => cur.has(m.id) && m.status !== 'active');
+          if (gone.length === 0) return cur;
+          const next = new Set(cur);
+          for (const m of gone) next.delete(m.id);
+          return next;
+        });
+      }, report)
       .finally(() => live && setLoading(false));
     return () => {
       live = false;
     };
-  }, [group.id, page, report]);
+  }, [group.id, page, version, report]);
+
+  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+  const onFrame = useCallback(
+    (f: LiveFrame) => {
+      if (f.type === 'membership' && f.groupId === group.id) refresh();
+    },
+    [group.id, refresh],
+  );
+  const opened = useRef(false);
+  const onOpen = useCallback(() => {
+    if (opened.current) refresh();
+    opened.current = true;
+  }, [refresh]);
+  useLiveFeed(onFrame, onOpen);
+
+  async function remove(m: Member) {
+    try {
+      await api.removeMember(group.id, m.id);
+      setRemoving((cur) => new Set(cur).add(m.id));
+      void message.success(t('members.removeRequested', { name: m.displayName }));
+    } catch (e) {
+      report(e);
+    } finally {
+      // The removal runs through the outbox: the live feed's membership frame refreshes again.
+      refresh();
+    }
+  }
 
   if (data && data.total === 0) {
     return (
@@ -53,6 +105,7 @@ export function MembersTab({ group }: { group: Group }) {
       loading={loading}
       dataSource={data?.items ?? []}
       data-testid="members-table"
+      onRow={(m) => ({ 'data-testid': 'member-row', 'data-member-id': m.id, 'data-status': m.status }) as React.HTMLAttributes<HTMLElement>}
       pagination={{ current: page, pageSize: PAGE_SIZE, total: data?.total ?? 0, onChange: setPage, showTotal: (total) => t('members.total', { total }), hideOnSinglePage: false }}
       columns={[
         {
@@ -65,10 +118,56 @@ export function MembersTab({ group }: { group: Group }) {
           ),
         },
         { title: t('members.col.role'), dataIndex: 'role', render: (r: Member['role']) => t(`memberRole.${r}`) },
-        { title: t('members.col.status'), dataIndex: 'status', render: (s: Member['status']) => <Tag color={STATUS_COLOR[s]}>{t(`memberStatus.${s}`)}</Tag> },
+        {
+          title: t('members.col.status'),
+          dataIndex: 'status',
+          render: (s: Member['status'], m) => {
+            const tag = (
+              <Tag color={STATUS_COLOR[s]} data-testid="member-status">
+                {t(`memberStatus.${s}`)}
+              </Tag>
+            );
+            return s !== 'active' && m.leftAt !== null ? <Tooltip title={t('members.leftAt', { time: formatTime(m.leftAt) })}>{tag}</Tooltip> : tag;
+          },
+        },
         { title: t('members.col.joined'), dataIndex: 'joinedAt', render: (ms: number) => formatTime(ms) },
         { title: t('members.col.messages'), dataIndex: 'messageCount', align: 'right' },
         { title: t('members.col.lastMessage'), dataIndex: 'lastMessageAt', render: (ms: number | null) => formatTime(ms) },
+        ...(canModerate
+          ? [
+              {
+                title: t('common.actions'),
+                key: 'actions',
+                width: 120,
+                render: (_: unknown, m: Member) => {
+                  // A platform's group owner cannot be removed; only people in the group can be.
+                  if (m.status !== 'active' || m.role === 'owner') return null;
+                  if (removing.has(m.id)) {
+                    return (
+                      <Button size="small" type="text" loading data-testid="member-removing">
+                        {t('members.removing')}
+                      </Button>
+                    );
+                  }
+                  return (
+                    <Popconfirm
+                      title={t('members.removeConfirm', { name: m.displayName })}
+                      description={<div className="c-popconfirm-body">{t('members.removeHint')}</div>}
+                      placement="topRight"
+                      onConfirm={() => remove(m)}
+                      okText={t('members.remove')}
+                      okButtonProps={{ danger: true, ...confirmTestId }}
+                      cancelText={t('common.cancel')}
+                    >
+                      <Button size="small" type="text" danger icon={<UserDeleteOutlined />} data-testid="member-remove">
+                        {t('members.remove')}
+                      </Button>
+                    </Popconfirm>
+                  );
+                },
+              },
+            ]
+          : []),
       ]}
     />
   );

@@ -1,5 +1,5 @@
-import { SendOutlined } from '@ant-design/icons';
-import { Alert, App, Avatar, Badge, Button, Empty, Input, Space, Tag, Typography } from 'antd';
+import { DeleteOutlined, SendOutlined } from '@ant-design/icons';
+import { Alert, App, Avatar, Badge, Button, Empty, Input, Popconfirm, Space, Tag, Tooltip, Typography } from 'antd';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { Group, Message } from '../../../../../src/shared/api.ts';
@@ -7,12 +7,15 @@ import type { LiveFrame } from '../../../../../src/shared/webchat-protocol.ts';
 import { api } from '../../../api.ts';
 import { useI18n } from '../../../i18n.ts';
 import { MessageText } from '../../../shared/MessageText.tsx';
-import { mergeMessages } from '../../../shared/messages.ts';
+import { ApiRequestError } from '../../../api.ts';
+import { markDeleted, mergeMessages } from '../../../shared/messages.ts';
 import { useReportError, useSession } from '../../context.ts';
 import { useLiveFeed } from '../../live.ts';
 import { MAX_MESSAGE_LENGTH } from '../../../../../src/shared/limits.ts';
 
 const PAGE = 50;
+/** A deletion is queued (202) and normally confirmed by the live feed within a moment; if not, reload. */
+const DELETE_CONFIRM_MS = 15_000;
 
 export function MessagesTab({ group }: { group: Group }) {
   const { t } = useI18n();
@@ -29,6 +32,14 @@ export function MessagesTab({ group }: { group: Group }) {
   const atBottom = useRef(true);
   const anchor = useRef<{ height: number; top: number } | null>(null);
   const cursorSet = useRef(false);
+  const canModerate = can('moderation:act');
+  /** Messages whose deletion was accepted and is not confirmed yet, with the fallback timer. */
+  const [deleting, setDeleting] = useState<ReadonlyMap<string, ReturnType<typeof setTimeout>>>(new Map());
+  const deletingRef = useRef(deleting);
+  useEffect(() => {
+    deletingRef.current = deleting;
+  });
+  useEffect(() => () => deletingRef.current.forEach((timer) => clearTimeout(timer)), []);
 
   const loadLatest = useCallback(() => {
     api.messages(group.id, undefined, PAGE).then((page) => {
@@ -47,6 +58,10 @@ export function MessagesTab({ group }: { group: Group }) {
   const onFrame = useCallback(
     (f: LiveFrame) => {
       if (f.type === 'message' && f.message.groupId === group.id) setMessages((cur) => mergeMessages(cur, [f.message]));
+      if (f.type === 'message_deleted' && f.groupId === group.id) {
+        setMessages((cur) => markDeleted(cur, f.messageId) ?? cur);
+        settleDeleting(f.messageId);
+      }
     },
     [group.id],
   );
@@ -85,6 +100,33 @@ export function MessagesTab({ group }: { group: Group }) {
       report(e);
     } finally {
       setLoadingEarlier(false);
+    }
+  }
+
+  function settleDeleting(messageId: string) {
+    setDeleting((cur) => {
+      const timer = cur.get(messageId);
+      if (timer === undefined) return cur;
+      clearTimeout(timer);
+      const next = new Map(cur);
+      next.delete(messageId);
+      return next;
+    });
+  }
+
+  async function deleteMessage(m: Message) {
+    try {
+      await api.deleteMessage(group.id, m.id);
+      // Queued: the live feed's message_deleted marks it. Should that not come, reload the latest page.
+      const timer = setTimeout(() => {
+        settleDeleting(m.id);
+        loadLatest();
+      }, DELETE_CONFIRM_MS);
+      setDeleting((cur) => new Map(cur).set(m.id, timer));
+    } catch (e) {
+      report(e);
+      // Someone else deleted it meanwhile: show it as deleted.
+      if (e instanceof ApiRequestError && e.code === 'already_deleted') loadLatest();
     }
   }
 
@@ -127,7 +169,14 @@ export function MessagesTab({ group }: { group: Group }) {
         )}
         {loaded && messages.length === 0 && <Empty className="c-empty" image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('messages.empty')} />}
         {messages.map((m) => (
-          <LogItem key={m.id} message={m} quoted={m.replyToId === null ? undefined : byId.get(m.replyToId)} />
+          <LogItem
+            key={m.id}
+            message={m}
+            quoted={m.replyToId === null ? undefined : byId.get(m.replyToId)}
+            canDelete={canModerate && m.deletedAt === null}
+            deleting={deleting.has(m.id)}
+            onDelete={() => deleteMessage(m)}
+          />
         ))}
       </div>
       {can('messages:send') ? (
@@ -156,11 +205,29 @@ export function MessagesTab({ group }: { group: Group }) {
   );
 }
 
-function LogItem({ message: m, quoted }: { message: Message; quoted: Message | undefined }) {
+interface LogItemProps {
+  message: Message;
+  quoted: Message | undefined;
+  canDelete: boolean;
+  deleting: boolean;
+  onDelete: () => Promise<void>;
+}
+
+/** The confirm button of the delete popover, for tests (antd's props take no data-* keys). */
+const confirmTestId = { 'data-testid': 'log-message-delete-confirm' };
+
+function LogItem({ message: m, quoted, canDelete, deleting, onDelete }: LogItemProps) {
   const { t } = useI18n();
   const { formatTime } = useSession();
+  const deleted = m.deletedAt !== null;
   return (
-    <div className={`c-log-item${m.sender.isBot ? ' c-log-bot' : ''}`} data-testid="log-message" data-sender-bot={m.sender.isBot ? 'true' : 'false'}>
+    <div
+      className={`c-log-item${m.sender.isBot ? ' c-log-bot' : ''}${deleted ? ' c-log-deleted' : ''}`}
+      data-testid="log-message"
+      data-message-id={m.id}
+      data-sender-bot={m.sender.isBot ? 'true' : 'false'}
+      data-deleted={deleted ? 'true' : 'false'}
+    >
       <Avatar size={32} className="c-log-avatar" style={{ background: m.sender.isBot ? '#3370ff' : '#07a35a' }}>
         {[...m.sender.name.trim()][0] ?? '?'}
       </Avatar>
@@ -179,7 +246,33 @@ function LogItem({ message: m, quoted }: { message: Message; quoted: Message | u
           <Typography.Text type="secondary" className="c-log-time">
             {formatTime(m.createdAt)}
           </Typography.Text>
+          {deleted && (
+            <Tooltip title={t('messages.deletedAt', { time: formatTime(m.deletedAt) })}>
+              <Tag color="red" icon={<DeleteOutlined />} data-testid="log-message-deleted">
+                {t('common.deleted')}
+              </Tag>
+            </Tooltip>
+          )}
         </Space>
+        {canDelete && (
+          <div className={`c-log-actions${deleting ? ' c-log-actions-busy' : ''}`}>
+            {deleting ? (
+              <Button size="small" type="text" loading aria-label={t('messages.deleting')} title={t('messages.deleting')} data-testid="log-message-deleting" />
+            ) : (
+              <Popconfirm
+                title={t('messages.deleteConfirm')}
+                description={<div className="c-popconfirm-body">{t('messages.deleteHint')}</div>}
+                placement="left"
+                onConfirm={onDelete}
+                okText={t('common.delete')}
+                okButtonProps={{ danger: true, ...confirmTestId }}
+                cancelText={t('common.cancel')}
+              >
+                <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('messages.delete')} title={t('messages.delete')} data-testid="log-message-delete" />
+              </Popconfirm>
+            )}
+          </div>
+        )}
         {quoted && (
           <div className="c-log-quote">
             <Typography.Text strong type="secondary">

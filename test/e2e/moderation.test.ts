@@ -1,0 +1,239 @@
+// Moderation in the browser: an operator signed in to the console deletes a member's ad from the
+// message log (the member's phone shows a placeholder, the log keeps the text marked deleted),
+// removes the member from the Members tab (the phone shows the not-member page), and the member
+// comes back through the invite link. A viewer sees neither action. The server runs in-process on
+// SQLite, serving the built console.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchBrowser } from '../support/browser.ts';
+import { ApiClient, Member, OWNER, setupOwner, startTestServer, type TestServer } from '../support/server.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const GROUP = '读书会 · 管理测试';
+const AD = '加我微信 spam123 领红包';
+const SPAMMER = '广告哥';
+const CONSOLE = { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' } as const;
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN' } as const;
+/** Every wait in this file is bounded by this (Playwright's own default is 30 s). */
+const WAIT_MS = 10_000;
+/** SHEQUN_E2E_SHOTS=1 also saves screenshots of the new UI in test-results/e2e/ (to look at it). */
+const SHOTS = process.env.SHEQUN_E2E_SHOTS === '1';
+
+/** The built console, built now if this checkout has none yet (`npm test` builds it first). */
+function ensureConsoleBuilt(): void {
+  if (existsSync(join(ROOT, 'console', 'dist', 'index.html'))) return;
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'console/vite.config.ts'], { cwd: ROOT, stdio: 'inherit' });
+  assert.equal(r.status, 0, 'vite build failed');
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (!SHOTS) return;
+  const dir = join(ROOT, 'test-results', 'e2e');
+  mkdirSync(dir, { recursive: true });
+  // A background page's animations are throttled: bring it to the front, and show a popover that
+  // just opened once its zoom-in has finished, not at its first frame.
+  await page.bringToFront();
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  await page.screenshot({ path: join(dir, `moderation-${name}.png`) });
+}
+
+/** Signs a console page in through the login page. */
+async function signIn(page: Page, base: string, email: string, password: string): Promise<void> {
+  await page.goto(`${base}/groups`);
+  await page.waitForURL('**/login');
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL('**/groups');
+}
+
+async function liveFeedOpen(page: Page): Promise<void> {
+  await page.locator('[data-testid="live-status"]', { hasText: '实时' }).waitFor();
+}
+
+describe('moderation in the browser: delete a message, remove a member, rejoin', { skip: process.env.SHEQUN_SKIP_BROWSER === '1' }, () => {
+  let server: TestServer;
+  let base: string;
+  let api: ApiClient;
+  let group: { id: string; inviteUrl: string };
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let op: Page;
+  let phone: Page;
+  /** Another member, over the API: they must stop seeing the ad too. */
+  let alice: Member;
+  let adId = '';
+
+  async function newPage(options: typeof CONSOLE | typeof PHONE): Promise<Page> {
+    const ctx = await browser.newContext(options);
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(WAIT_MS);
+    return page;
+  }
+
+  function logItem(id: string): Locator {
+    return op.locator(`[data-testid="log-message"][data-message-id="${id}"]`);
+  }
+
+  function phoneMessage(id: string): Locator {
+    return phone.locator(`[data-testid="chat-message"][data-message-id="${id}"]`);
+  }
+
+  before(async () => {
+    ensureConsoleBuilt();
+    server = await startTestServer('sqlite');
+    base = server.url;
+    api = await setupOwner(base);
+    const created = await api.post('/api/v1/groups', { name: GROUP, rules: '禁止广告' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    group = created.body;
+    alice = new Member(base);
+    await alice.join(group.inviteUrl, '小红');
+    await alice.connect();
+    browser = await launchBrowser();
+    op = await newPage(CONSOLE);
+    phone = await newPage(PHONE);
+  });
+
+  // A failed step leaves screenshots of every open page in test-results/e2e/.
+  afterEach(async (t) => {
+    if (!('passed' in t) || t.passed) return;
+    const dir = join(ROOT, 'test-results', 'e2e');
+    mkdirSync(dir, { recursive: true });
+    const slug = t.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
+    let n = 0;
+    for (const c of contexts) for (const p of c.pages()) await p.screenshot({ path: join(dir, `moderation-${slug}-${++n}.png`) }).catch(() => {});
+  });
+
+  after(async () => {
+    alice?.close();
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.destroy();
+  });
+
+  test('the owner signs in and opens the group’s message log; a member posts an ad from a phone', async () => {
+    await signIn(op, base, OWNER.email, OWNER.password);
+    await op.goto(`${base}/groups/${group.id}?tab=messages`);
+    await liveFeedOpen(op);
+
+    await phone.goto(group.inviteUrl);
+    await phone.getByTestId('join-nickname').fill(SPAMMER);
+    await phone.getByTestId('join-submit').click();
+    await phone.waitForURL('**/chat/*');
+    await phone.locator('[data-testid="chat-message"][data-sender-bot="true"]', { hasText: `@${SPAMMER}` }).waitFor();
+    await phone.getByTestId('chat-input').fill(AD);
+    await phone.getByTestId('chat-send').click();
+    const mine = phone.locator('[data-testid="chat-message"]:not([data-pending])', { hasText: 'spam123' });
+    await mine.waitFor();
+    adId = (await mine.getAttribute('data-message-id')) ?? '';
+    assert.ok(adId, 'the stored message carries its id');
+
+    // The operator sees it arrive live, with a delete action.
+    await logItem(adId).getByText(AD).waitFor();
+    assert.equal(await logItem(adId).getAttribute('data-deleted'), 'false');
+  });
+
+  test('the operator deletes the ad from the log: the phone shows a placeholder, the log keeps it marked deleted', async () => {
+    const item = logItem(adId);
+    await item.hover();
+    await item.getByTestId('log-message-delete').click();
+    const confirm = op.getByTestId('log-message-delete-confirm').filter({ visible: true });
+    await op.getByText('成员将看不到它', { exact: false }).filter({ visible: true }).waitFor();
+    await shot(op, 'console-delete-confirm');
+    await confirm.click();
+
+    // The member's phone: the bubble's text is replaced by the placeholder, live.
+    await phoneMessage(adId).and(phone.locator('[data-deleted="true"]')).waitFor();
+    assert.equal(await phoneMessage(adId).getByTestId('chat-message-deleted').textContent(), '该消息已被删除');
+    assert.equal(await phone.getByTestId('chat-log').getByText('spam123').count(), 0, 'the ad’s text is gone from the phone');
+    await shot(phone, 'member-deleted-placeholder');
+
+    // The log: still there as evidence, marked deleted, no second delete.
+    await item.and(op.locator('[data-deleted="true"]')).waitFor();
+    await item.getByTestId('log-message-deleted').waitFor();
+    assert.equal(await item.getByTestId('log-message-deleted').textContent(), '已删除');
+    assert.ok(((await item.textContent()) ?? '').includes(AD), 'operators keep the text');
+    assert.equal(await item.getByTestId('log-message-delete').count(), 0);
+    await shot(op, 'console-log-deleted');
+
+    // Another member was told too, and the phone's history (reloaded) still has the gap, not the text.
+    assert.ok(alice.frames.some((f) => f.type === 'message_deleted' && f.messageId === adId), 'other members are told');
+    await phone.reload();
+    await phoneMessage(adId).getByTestId('chat-message-deleted').waitFor();
+    assert.equal(await phone.getByTestId('chat-log').getByText('spam123').count(), 0);
+
+    // …and a reloaded log still shows the evidence, marked.
+    await op.reload();
+    await logItem(adId).getByTestId('log-message-deleted').waitFor();
+    assert.ok(((await logItem(adId).textContent()) ?? '').includes(AD));
+  });
+
+  test('the operator removes the member from the Members tab: the phone shows the not-member page', async () => {
+    await op.getByTestId('tab-members').click();
+    const row = op.locator('[data-testid="member-row"]', { hasText: SPAMMER });
+    await row.waitFor();
+    assert.equal(await row.getByTestId('member-status').textContent(), '在群');
+    await row.getByTestId('member-remove').click();
+    await op.getByText('邀请链接重新加入', { exact: false }).filter({ visible: true }).waitFor();
+    await shot(op, 'console-remove-confirm');
+    await op.getByTestId('member-remove-confirm').filter({ visible: true }).click();
+
+    // The list follows: the member is shown as removed, without a remove action.
+    await row.and(op.locator('[data-status="removed"]')).waitFor();
+    assert.equal(await row.getByTestId('member-status').textContent(), '已移出');
+    assert.equal(await row.getByTestId('member-remove').count(), 0);
+    assert.equal(await op.locator('[data-testid="member-row"]', { hasText: '小红' }).getByTestId('member-status').textContent(), '在群');
+    await shot(op, 'console-members-removed');
+
+    // The phone's socket was closed as not a member: the chat gives way to the not-member page.
+    const notice = phone.getByTestId('chat-not-member');
+    await notice.waitFor();
+    assert.equal(await notice.getAttribute('data-reason'), 'no-longer');
+    const text = (await notice.textContent()) ?? '';
+    assert.ok(text.includes('你已不在这个群里'), text);
+    assert.ok(text.includes('邀请链接'), text);
+    await shot(phone, 'member-removed');
+  });
+
+  test('the removed member rejoins through the invite link and is welcomed back', async () => {
+    await phone.getByTestId('chat-rejoin').click();
+    await phone.waitForURL('**/join/*');
+    assert.equal(await phone.getByTestId('join-nickname').inputValue(), SPAMMER, 'the nickname is remembered');
+    await phone.getByTestId('join-submit').click();
+    await phone.waitForURL('**/chat/*');
+    await phone.getByTestId('chat-group-name').filter({ hasText: GROUP }).waitFor();
+    // Welcomed again: the first welcome and the new one.
+    await phone.locator('[data-testid="chat-message"][data-sender-bot="true"]', { hasText: `@${SPAMMER}` }).nth(1).waitFor();
+    await phone.getByTestId('chat-input').fill('我回来了，不发广告了');
+    await phone.getByTestId('chat-send').click();
+    await phone.locator('[data-testid="chat-message"]:not([data-pending])', { hasText: '我回来了' }).waitFor();
+    // The deleted ad is still a placeholder for them.
+    await phoneMessage(adId).getByTestId('chat-message-deleted').waitFor();
+
+    // The console's list shows them back in the group, live.
+    const row = op.locator('[data-testid="member-row"]', { hasText: SPAMMER });
+    await row.and(op.locator('[data-status="active"]')).waitFor();
+    await op.getByTestId('tab-messages').click();
+    await op.getByTestId('message-log').getByText('我回来了，不发广告了').waitFor();
+  });
+
+  test('a viewer sees the log and the members, with neither delete nor remove', async () => {
+    const added = await api.post('/api/v1/team', { email: 'viewer@example.com', name: '观察员', password: 'viewer-password-1', role: 'viewer' });
+    assert.equal(added.status, 201, JSON.stringify(added.body));
+    const viewer = await newPage(CONSOLE);
+    await signIn(viewer, base, 'viewer@example.com', 'viewer-password-1');
+    await viewer.goto(`${base}/groups/${group.id}?tab=messages`);
+    await viewer.getByTestId('message-log').getByText('我回来了，不发广告了').waitFor();
+    await viewer.locator(`[data-testid="log-message"][data-message-id="${adId}"]`).getByTestId('log-message-deleted').waitFor();
+    assert.equal(await viewer.getByTestId('log-message-delete').count(), 0);
+    await viewer.getByTestId('tab-members').click();
+    await viewer.locator('[data-testid="member-row"]', { hasText: SPAMMER }).waitFor();
+    assert.equal(await viewer.getByTestId('member-remove').count(), 0);
+  });
+});
