@@ -44,6 +44,9 @@ export function openStore(config: StoreConfig): Store {
       // Epoch-millisecond timestamps and counts are bigint columns; they fit a JS number.
       types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
     });
+    // An idle connection the server drops (restart, failover, admin) errors on the pool; without a
+    // listener that would crash the process. The pool replaces it on the next query.
+    pool.on('error', (e) => console.error(`PostgreSQL: an idle connection failed (${e.message}); it will be replaced`));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
