@@ -40,6 +40,8 @@ export class Dispatcher {
   #timer: NodeJS.Timeout | null = null;
   #running = false;
   #ticking = false;
+  /** The tick under way, so stop() can wait for it: a tick that already read due rows must not claim one after stop. */
+  #tick: Promise<void> = Promise.resolve();
   #again = false;
   readonly #onOutbox = () => this.wake();
 
@@ -64,6 +66,7 @@ export class Dispatcher {
     this.#o.bus.off('outbox', this.#onOutbox);
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    await this.#tick;
     await Promise.allSettled([...this.#inFlight]);
   }
 
@@ -75,7 +78,7 @@ export class Dispatcher {
       return;
     }
     if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.#tick(), 0);
+    this.#timer = setTimeout(() => this.#startTick(), 0);
   }
 
   /** Resolves when nothing is due or in flight (tests and `shequn` shutdown use it). */
@@ -90,7 +93,11 @@ export class Dispatcher {
     }
   }
 
-  async #tick(): Promise<void> {
+  #startTick(): void {
+    this.#tick = this.#runTick();
+  }
+
+  async #runTick(): Promise<void> {
     this.#timer = null;
     if (!this.#running) return;
     this.#ticking = true;
@@ -99,7 +106,7 @@ export class Dispatcher {
       if (free > 0) {
         const rows = await listDue(this.#o.store.db, this.#o.now(), free * 4);
         for (const row of rows) {
-          if (this.#inFlight.size >= this.#o.concurrency) break;
+          if (!this.#running || this.#inFlight.size >= this.#o.concurrency) break;
           const groupKey = `${row.channel_account_id}:${row.group_id ?? row.idempotency_key}`;
           if (this.#busyGroups.has(groupKey)) continue;
           const messageId = row.message_id ?? newId();
@@ -128,7 +135,7 @@ export class Dispatcher {
     }
     const next = await nextDueAt(this.#o.store.db).catch(() => null);
     const delay = next === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(0, next - this.#o.now()));
-    if (!this.#timer && this.#running) this.#timer = setTimeout(() => void this.#tick(), delay);
+    if (!this.#timer && this.#running) this.#timer = setTimeout(() => this.#startTick(), delay);
   }
 
   async #send(row: OutboxRow & { message_id: string }): Promise<void> {
