@@ -175,7 +175,9 @@ try {
       '--test',
       '--test-concurrency=2',
       `--test-timeout=${perTest}`,
-      '--test-force-exit',
+      // No --test-force-exit: it ends a file's process as soon as the tests known so far are done,
+      // which silently dropped later describe blocks. A file that leaves a handle open hangs
+      // instead, and the watchdog above fails the run, which is what we want to see.
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       '--test-reporter=tap',
