@@ -26,6 +26,8 @@ const TABLES: { table: Table; rows: (db: Db, ws: string) => Promise<object[]> }[
   { table: 'identities', rows: (db, ws) => db.selectFrom('identities').selectAll().where('workspace_id', '=', ws).orderBy('id').execute() },
   { table: 'memberships', rows: (db, ws) => db.selectFrom('memberships').selectAll().where('workspace_id', '=', ws).orderBy('id').execute() },
   { table: 'webchat_users', rows: (db, ws) => db.selectFrom('webchat_users').selectAll().where('channel_account_id', 'in', db.selectFrom('channel_accounts').select('id').where('workspace_id', '=', ws)).orderBy('id').execute() },
+  { table: 'word_lists', rows: (db, ws) => db.selectFrom('word_lists').selectAll().where('workspace_id', '=', ws).orderBy('id').execute() },
+  { table: 'word_list_words', rows: (db, ws) => db.selectFrom('word_list_words').selectAll().where('list_id', 'in', db.selectFrom('word_lists').select('id').where('workspace_id', '=', ws)).orderBy('list_id').orderBy('word').execute() },
   { table: 'rules', rows: (db, ws) => db.selectFrom('rules').selectAll().where('workspace_id', '=', ws).orderBy('id').execute() },
   { table: 'inbound_events', rows: (db, ws) => db.selectFrom('inbound_events').selectAll().where('workspace_id', '=', ws).orderBy('id').execute() },
   { table: 'messages', rows: (db, ws) => db.selectFrom('messages').selectAll().where('workspace_id', '=', ws).orderBy('id').execute() },

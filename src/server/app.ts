@@ -15,6 +15,7 @@ import { accountRoutes } from './routes/account.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { liveRoutes } from './routes/live.ts';
 import { moderationRoutes } from './routes/moderation.ts';
+import { wordListRoutes } from './routes/wordlists.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { webchatRoutes } from './routes/webchat.ts';
 import type { Role } from '../shared/api.ts';
@@ -106,6 +107,7 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean } = {}): Pr
     webchatRoutes(z, rt);
     liveRoutes(z, rt);
     moderationRoutes(z, rt);
+    wordListRoutes(z, rt);
   });
 
   const hasConsole = existsSync(join(rt.config.consoleDir, 'index.html'));

@@ -249,6 +249,21 @@ export const RuleOut = z.object({
 export type RuleOut = z.infer<typeof RuleOut>;
 export const RuleQuery = z.object({ groupId: Id.optional() });
 
+// ── moderation: sensitive-word lists ──────────────────────────────────────────────────────────
+export const WORDS_PER_LIST_MAX = 20_000;
+export const ModerationAction = z.enum(['block', 'warn', 'alert']);
+export const WordInput = z.object({ word: z.string().trim().min(1).max(50), action: ModerationAction });
+export type WordInput = z.input<typeof WordInput>;
+export const WordList = z.object({ id: Id, groupId: Id.nullable(), name: z.string(), wordCount: z.number(), createdAt: z.number(), updatedAt: z.number() });
+export type WordList = z.infer<typeof WordList>;
+export const WordListCreate = z.object({ groupId: Id.nullable().default(null), name: Name, words: z.array(WordInput).max(WORDS_PER_LIST_MAX).default([]) });
+export const WordListPatch = z.object({ name: Name });
+export const WordsPut = z.object({ words: z.array(WordInput).max(WORDS_PER_LIST_MAX) });
+/** What a save did: words whose normal form repeats an earlier one are merged into it. */
+export const WordsSaved = z.object({ list: WordList, merged: z.array(z.object({ word: z.string(), into: z.string() })) });
+export const WordPage = z.object({ items: z.array(z.object({ word: z.string(), action: ModerationAction })), total: z.number() });
+export const WordListQuery = z.object({ groupId: Id.optional() });
+
 // ── audit log ────────────────────────────────────────────────────────────────────────────────
 export const AuditEntry = z.object({
   id: Id,

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import pg from 'pg';
 import * as m0001 from './migrations/0001_initial.ts';
+import * as m0002 from './migrations/0002_word_lists.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-driver.ts';
 
@@ -27,6 +28,7 @@ export interface Store {
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_word_lists': m0002,
 };
 
 const INT8_OID = 20;

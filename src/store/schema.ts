@@ -191,6 +191,21 @@ export interface WebchatUsersTable {
   created_at: number;
 }
 
+export interface WordListsTable {
+  id: string;
+  workspace_id: string;
+  group_id: string | null;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WordListWordsTable {
+  list_id: string;
+  word: string;
+  action: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -208,4 +223,6 @@ export interface Database {
   deliveries: DeliveriesTable;
   audit_log: AuditLogTable;
   webchat_users: WebchatUsersTable;
+  word_lists: WordListsTable;
+  word_list_words: WordListWordsTable;
 }

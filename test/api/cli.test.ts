@@ -70,7 +70,12 @@ async function snapshot(store: TestStore) {
     }
     const team = ((await api.get('/api/v1/team')).body.items as any[]).map((t) => [t.email, t.role]);
     const rules = ((await api.get('/api/v1/rules')).body.items as any[]).map((r) => [r.id, r.name, r.preset, r.conditions]);
-    return { groups: out, team, rules };
+    const wordLists = [];
+    for (const l of (await api.get('/api/v1/word-lists')).body.items as any[]) {
+      const words = (await api.get(`/api/v1/word-lists/${l.id}/words?limit=200`)).body.items as any[];
+      wordLists.push([l.id, l.name, l.groupId, words.map((w) => [w.word, w.action])]);
+    }
+    return { groups: out, team, rules, wordLists };
   } finally {
     await server.close();
   }
@@ -171,6 +176,8 @@ describe('shequn CLI', () => {
       assert.equal((await api.post('/api/v1/auth/login', { email: OWNER.email, password: OWNER.password })).status, 200);
       const group = (await api.post('/api/v1/groups', { name: '导出测试群', rules: '群规：友善' })).body;
       await api.post('/api/v1/groups', { name: '空群' });
+      const words = await api.post('/api/v1/word-lists', { name: '广告词', groupId: group.id, words: [{ word: '微信', action: 'block' }, { word: '发票', action: 'alert' }] });
+      assert.equal(words.status, 201);
       const rule = await api.post('/api/v1/rules', {
         groupId: group.id,
         name: '资料',
@@ -194,6 +201,7 @@ describe('shequn CLI', () => {
     assert.ok(g);
     assert.equal(g.memberCount, 1);
     assert.equal(g.messageCount, 4, 'welcome, two messages, one reply');
+    assert.deepEqual(original.wordLists.map((l) => [l[1], l[3]]), [['广告词', [['发票', 'alert'], ['微信', 'block']]]], 'the word list is part of the workspace');
   });
 
   test('export writes the workspace; import into a fresh data dir gives the same groups and messages', async () => {
@@ -227,7 +235,7 @@ describe('shequn CLI', () => {
 
     const mig = await shequn(['migrate', '--database-url', db.url], tmp);
     assert.equal(mig.code, 0, mig.stderr);
-    assert.match(mig.stdout, /applied 0001_initial to PostgreSQL/);
+    assert.match(mig.stdout, /applied 0001_initial, 0002_word_lists to PostgreSQL/);
     const imp = await shequn(['import', '--database-url', db.url, '-i', exportFile], tmp);
     assert.equal(imp.code, 0, imp.stderr);
     assert.deepEqual(await snapshot(storeOf('postgres', { kind: 'postgres', url: db.url }, pgDir)), original);
