@@ -324,7 +324,7 @@ async function setupPipeline(ruleCount: number, specs: readonly KeywordRuleSpec[
         },
       };
       const engine = new Engine(counted, new Bus());
-      engine.registerAccount(fx.accountId, { workspaceId: fx.workspaceId, kind: 'webchat' });
+      engine.registerAccount(fx.accountId, { workspaceId: fx.workspaceId, kind: 'webchat', canDelete: true });
       return { fx, engine, tally, get: kyselyGet(s.store) };
     };
     const rawFloor = async (file: string) => {

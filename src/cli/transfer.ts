@@ -31,6 +31,7 @@ const TABLES: { table: Table; rows: (db: Db, ws: string) => Promise<object[]> }[
   { table: 'rules', rows: (db, ws) => db.selectFrom('rules').selectAll().where('workspace_id', '=', ws).orderBy('id').execute() },
   { table: 'inbound_events', rows: (db, ws) => db.selectFrom('inbound_events').selectAll().where('workspace_id', '=', ws).orderBy('id').execute() },
   { table: 'messages', rows: (db, ws) => db.selectFrom('messages').selectAll().where('workspace_id', '=', ws).orderBy('id').execute() },
+  { table: 'cases', rows: (db, ws) => db.selectFrom('cases').selectAll().where('workspace_id', '=', ws).orderBy('id').execute() },
   { table: 'outbox', rows: (db, ws) => db.selectFrom('outbox').selectAll().where('workspace_id', '=', ws).orderBy('id').execute() },
   { table: 'deliveries', rows: (db, ws) => db.selectFrom('deliveries').selectAll().where('outbox_id', 'in', db.selectFrom('outbox').select('id').where('workspace_id', '=', ws)).orderBy('id').execute() },
   { table: 'audit_log', rows: (db, ws) => db.selectFrom('audit_log').selectAll().where('workspace_id', '=', ws).orderBy('id').execute() },

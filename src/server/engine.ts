@@ -1,4 +1,10 @@
 import { compileRules, evaluate, type CompiledRules } from '../core/rules.ts';
+import type { KeyedIntent } from '../core/intents.ts';
+import { ModerationMatcher, type ModerationAction } from '../core/moderation/matcher.ts';
+import { judge, moderationIntents } from '../core/moderation/policy.ts';
+import { getWorkspace } from '../store/repos/accounts.ts';
+import { insertCase } from '../store/repos/cases.ts';
+import { listEffectiveWords } from '../store/repos/wordlists.ts';
 import type { InboundEvent, MemberJoinedEvent, MemberLeftEvent, MessageEvent, PlatformUser } from '../core/events.ts';
 import type { EventSink, IngestResult } from '../connectors/kit.ts';
 import type { Message } from '../shared/api.ts';
@@ -15,6 +21,13 @@ import type { Bus, BusEvents } from './bus.ts';
 export interface AccountInfo {
   workspaceId: string;
   kind: string;
+  /** The channel can delete group messages (a moderation block needs it; without it, a warn). */
+  canDelete: boolean;
+}
+
+interface GroupModeration {
+  matcher: ModerationMatcher;
+  locale: 'zh-CN' | 'en';
 }
 
 type Notice = { [K in keyof BusEvents]: { type: K; args: BusEvents[K] } }[keyof BusEvents];
@@ -59,6 +72,7 @@ export class Engine implements EventSink {
   readonly #accounts = new Map<string, AccountInfo>();
   readonly #rules = new Map<string, CompiledRules>();
   readonly #groups = new Map<string, CachedGroup>();
+  readonly #moderation = new Map<string, GroupModeration>();
   readonly #now: () => number;
   readonly #queue: Pending[] = [];
   #draining = false;
@@ -77,6 +91,7 @@ export class Engine implements EventSink {
   invalidate(workspaceId: string): void {
     for (const key of this.#rules.keys()) if (key.startsWith(`${workspaceId}:`)) this.#rules.delete(key);
     for (const [key, g] of this.#groups) if (g.workspaceId === workspaceId) this.#groups.delete(key);
+    for (const key of this.#moderation.keys()) if (key.startsWith(`${workspaceId}:`)) this.#moderation.delete(key);
   }
 
   /**
@@ -169,8 +184,32 @@ export class Engine implements EventSink {
     if (!inserted) return { duplicate: true, messageId: stored.id };
     const id = stored.id;
     if (group) await recordGroupMessage(trx, { workspaceId: account.workspaceId, groupId: group.id, identityId: identity.id, now });
-    const compiled = await this.#rulesFor(trx, account.workspaceId, group?.id ?? null);
-    const intents = evaluate(event, compiled, { group: group ? { name: group.name, rules: group.rules } : null });
+    const intents: KeyedIntent[] = [];
+    let blocked = false;
+    if (group && !event.sender.isBot) {
+      const moderation = await this.#moderationFor(trx, account.workspaceId, group.id);
+      const verdict = judge(moderation.matcher.match(event.content.text), account.canDelete);
+      if (verdict) {
+        blocked = verdict.applied === 'block';
+        intents.push(...moderationIntents(event, verdict, moderation.locale));
+        await insertCase(trx, {
+          workspace_id: account.workspaceId,
+          group_id: group.id,
+          identity_id: identity.id,
+          message_id: id,
+          kind: 'sensitive_word',
+          action: verdict.action,
+          applied: verdict.applied,
+          details: { words: verdict.words },
+          created_at: now,
+        });
+      }
+    }
+    // A blocked message gets no automatic answers: its only reply is the warning.
+    if (!blocked) {
+      const compiled = await this.#rulesFor(trx, account.workspaceId, group?.id ?? null);
+      intents.push(...evaluate(event, compiled, { group: group ? { name: group.name, rules: group.rules } : null }));
+    }
     await enqueueIntents(trx, account.workspaceId, intents.map((k) => ({ ...k, groupId: group?.id ?? null })), now);
     const message: Message = {
       id,
@@ -241,6 +280,22 @@ export class Engine implements EventSink {
     const group = { id: row.id, workspaceId: row.workspace_id, name: row.name, rules: row.rules, platform_group_id: row.platform_group_id };
     this.#groups.set(key, group);
     return group;
+  }
+
+  /** The word lists that apply in a group, compiled once (ADR 0007) and kept until a change. */
+  async #moderationFor(db: Db, workspaceId: string, groupId: string): Promise<GroupModeration> {
+    const key = `${workspaceId}:${groupId}`;
+    let m = this.#moderation.get(key);
+    if (!m) {
+      const words = await listEffectiveWords(db, workspaceId, groupId);
+      const ws = await getWorkspace(db, workspaceId);
+      m = {
+        matcher: new ModerationMatcher(words.map((w) => ({ word: w.word, action: w.action as ModerationAction, listId: w.list_id }))),
+        locale: ws?.locale === 'en' ? 'en' : 'zh-CN',
+      };
+      this.#moderation.set(key, m);
+    }
+    return m;
   }
 
   async #rulesFor(db: Db, workspaceId: string, groupId: string | null): Promise<CompiledRules> {

@@ -58,11 +58,11 @@ export async function startRuntime(config: Config, opts: { now?: () => number } 
   const dispatcher = new Dispatcher({ store, bus, now, connector: (id) => connectors.get(id), account: (id) => accounts.get(id) });
 
   const connect: Runtime['connect'] = async (a) => {
-    const info = { workspaceId: a.workspace_id, kind: a.kind };
-    accounts.set(a.id, info);
-    engine.registerAccount(a.id, info);
     if (a.kind === 'webchat') {
       const c = new WebchatConnector(a.id, a.name);
+      const info = { workspaceId: a.workspace_id, kind: a.kind, canDelete: c.capabilities.deleteMessage };
+      accounts.set(a.id, info);
+      engine.registerAccount(a.id, info);
       bus.on('message', (n) => {
         if (n.channelKind === 'webchat' && n.platformGroupId !== null) c.publish(n.platformGroupId, { type: 'message', message: n.message });
       });

@@ -264,6 +264,22 @@ export const WordsSaved = z.object({ list: WordList, merged: z.array(z.object({ 
 export const WordPage = z.object({ items: z.array(z.object({ word: z.string(), action: ModerationAction })), total: z.number() });
 export const WordListQuery = z.object({ groupId: Id.optional() });
 
+export const Case = z.object({
+  id: Id,
+  groupId: Id.nullable(),
+  member: z.object({ contactId: Id, platformUserId: z.string(), name: z.string() }),
+  kind: z.enum(['sensitive_word']),
+  /** What the words asked for, and what the channel allowed. */
+  action: ModerationAction,
+  applied: ModerationAction,
+  words: z.array(z.object({ word: z.string(), listId: Id, action: ModerationAction })),
+  evidence: z.object({ messageId: Id.nullable(), text: z.string().nullable(), deletedAt: z.number().nullable() }),
+  status: z.enum(['open', 'resolved', 'undone']),
+  createdAt: z.number(),
+});
+export type Case = z.infer<typeof Case>;
+export const CaseQuery = PageQuery.extend({ groupId: Id.optional(), status: z.enum(['open', 'resolved', 'undone']).optional() });
+
 // ── audit log ────────────────────────────────────────────────────────────────────────────────
 export const AuditEntry = z.object({
   id: Id,

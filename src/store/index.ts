@@ -5,6 +5,7 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migrat
 import pg from 'pg';
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_word_lists.ts';
+import * as m0003 from './migrations/0003_cases.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-driver.ts';
 
@@ -29,6 +30,7 @@ export interface Store {
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_word_lists': m0002,
+  '0003_cases': m0003,
 };
 
 const INT8_OID = 20;

@@ -206,6 +206,22 @@ export interface WordListWordsTable {
   action: string;
 }
 
+export interface CasesTable {
+  id: string;
+  workspace_id: string;
+  group_id: string | null;
+  identity_id: string;
+  message_id: string | null;
+  /** What raised it: 'sensitive_word' for now. */
+  kind: string;
+  /** What the rule asked for, and what the channel allowed (block without delete → warn). */
+  action: string;
+  applied: string;
+  details: string;
+  status: string;
+  created_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -225,4 +241,5 @@ export interface Database {
   webchat_users: WebchatUsersTable;
   word_lists: WordListsTable;
   word_list_words: WordListWordsTable;
+  cases: CasesTable;
 }

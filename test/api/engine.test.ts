@@ -276,7 +276,7 @@ for (const engine of ENGINES) {
         bus,
         now,
         connector: (id) => (id === account.id && connector ? connector : undefined),
-        account: (id) => (id === account.id ? { workspaceId: ws.id, kind: 'telegram' } : undefined),
+        account: (id) => (id === account.id ? { workspaceId: ws.id, kind: 'telegram', canDelete: true } : undefined),
         ...opts,
       });
       return dispatcher;

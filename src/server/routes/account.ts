@@ -183,6 +183,8 @@ export function accountRoutes(app: ZodApp, rt: Runtime) {
         await writeAudit(trx, { workspaceId: a.workspaceId, userId: a.userId, actorName: a.name, action: 'workspace.update', targetType: 'workspace', targetId: a.workspaceId, summary: `changed ${Object.keys(req.body).join(', ')}`, details: { before, after: req.body }, now: rt.now() });
         return { ...before, ...req.body };
       });
+      // The locale of automatic messages (moderation warnings) follows the workspace.
+      rt.engine.invalidate(a.workspaceId);
       return { id: ws.id, name: ws.name, timezone: ws.timezone, locale: Locale.parse(ws.locale) };
     },
   });

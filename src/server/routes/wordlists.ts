@@ -84,6 +84,7 @@ export function wordListRoutes(app: ZodApp, rt: Runtime) {
         await audit(trx, a, 'word_list.create', created.id, `created word list ${created.name} with ${words.length} words`);
         return view(trx, a, created.id);
       });
+      rt.engine.invalidate(a.workspaceId);
       return reply.status(201).send({ list, merged });
     },
   });
@@ -139,6 +140,7 @@ export function wordListRoutes(app: ZodApp, rt: Runtime) {
         await audit(trx, a, 'word_list.words', before.id, `${before.name}: ${had} → ${words.length} words`);
         return view(trx, a, before.id);
       });
+      rt.engine.invalidate(a.workspaceId);
       return { list, merged };
     },
   });
@@ -156,6 +158,7 @@ export function wordListRoutes(app: ZodApp, rt: Runtime) {
         await deleteWordList(trx, before.id);
         await audit(trx, a, 'word_list.delete', before.id, `deleted word list ${before.name} (${had} words)`);
       });
+      rt.engine.invalidate(a.workspaceId);
       return reply.status(204).send(null);
     },
   });

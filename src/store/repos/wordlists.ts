@@ -51,3 +51,13 @@ export async function countWords(db: Db, listId: string): Promise<number> {
   const r = await db.selectFrom('word_list_words').select((eb) => eb.fn.countAll<number>().as('n')).where('list_id', '=', listId).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** Every word that applies in a group: its own lists and the workspace-wide ones. */
+export const listEffectiveWords = (db: Db, workspaceId: string, groupId: string) =>
+  db
+    .selectFrom('word_list_words as w')
+    .innerJoin('word_lists as l', 'l.id', 'w.list_id')
+    .select(['w.word', 'w.action', 'w.list_id'])
+    .where('l.workspace_id', '=', workspaceId)
+    .where((eb) => eb.or([eb('l.group_id', 'is', null), eb('l.group_id', '=', groupId)]))
+    .execute();
