@@ -791,7 +791,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const verdicts: Verdict[] = [
     {
       what: `pipeline throughput vs DESIGN.md §6 (≥ ${fmtRate(TARGET_MSGS_PER_SEC)} msgs/s on one core, embedded store, 1,000 keyword rules), the better of the two modes`,
-      measured: `${fmtRate(p1k.rate[best].perSec)} msgs/s at 1,000 rules in the ${modeText(best)}, ${fmtRatio(p1k.rate[best].perSec / TARGET_MSGS_PER_SEC)} of the target; the ${other === 'seq' ? 'sequential' : 'concurrent'} mode: ${fmtRate(p1k.rate[other].perSec)} msgs/s. The target also includes a 20,000-word moderation step, which the inbound pipeline does not run yet (its matcher is measured alone under the moderation benchmark)`,
+      measured: `${fmtRate(p1k.rate[best].perSec)} msgs/s at 1,000 rules in the ${modeText(best)}, ${fmtRatio(p1k.rate[best].perSec / TARGET_MSGS_PER_SEC)} of the target; the ${other === 'seq' ? 'sequential' : 'concurrent'} mode: ${fmtRate(p1k.rate[other].perSec)} msgs/s. The target also includes a 20,000-word moderation step: the pipeline runs it, but this benchmark seeds no word list yet (the matcher alone, at 20,000 words, is under the moderation benchmark)`,
       ok: p1k.rate[best].perSec >= TARGET_MSGS_PER_SEC,
     },
     {
