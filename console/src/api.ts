@@ -4,6 +4,7 @@
  */
 import type {
   AuditEntry,
+  Case,
   ContactProfile,
   Group,
   GroupCreate,
@@ -21,6 +22,8 @@ import type {
   TeamMemberCreate,
   User,
   WelcomePut,
+  WordInput,
+  WordList,
   Workspace,
 } from '../../src/shared/api.ts';
 
@@ -113,6 +116,16 @@ function query(params: Record<string, string | number | undefined | null>): stri
   return s ? `?${s}` : '';
 }
 
+export type ModerationAction = WordInput['action'];
+export interface WordsSaved {
+  list: WordList;
+  merged: { word: string; into: string }[];
+}
+export interface WordPage {
+  items: { word: string; action: ModerationAction }[];
+  total: number;
+}
+
 export interface MessagePage {
   items: Message[];
   nextBefore: string | null;
@@ -151,6 +164,14 @@ export const api = {
   createRule: (body: RuleInput) => call<RuleOut>('POST', '/api/v1/rules', { body }),
   replaceRule: (id: string, body: RuleInput) => call<RuleOut>('PUT', `/api/v1/rules/${enc(id)}`, { body }),
   deleteRule: (id: string) => call<void>('DELETE', `/api/v1/rules/${enc(id)}`),
+
+  wordLists: () => call<{ items: WordList[] }>('GET', '/api/v1/word-lists'),
+  createWordList: (body: { groupId: string | null; name: string; words: WordInput[] }) => call<WordsSaved>('POST', '/api/v1/word-lists', { body }),
+  renameWordList: (id: string, name: string) => call<WordList>('PATCH', `/api/v1/word-lists/${enc(id)}`, { body: { name } }),
+  deleteWordList: (id: string) => call<void>('DELETE', `/api/v1/word-lists/${enc(id)}`),
+  words: (id: string, offset: number, limit: number) => call<WordPage>('GET', `/api/v1/word-lists/${enc(id)}/words${query({ offset, limit })}`),
+  putWords: (id: string, words: WordInput[]) => call<WordsSaved>('PUT', `/api/v1/word-lists/${enc(id)}/words`, { body: { words } }),
+  cases: (offset: number, limit: number, groupId?: string) => call<{ items: Case[] }>('GET', `/api/v1/cases${query({ offset, limit, groupId })}`),
 
   contact: (id: string) => call<ContactProfile>('GET', `/api/v1/contacts/${enc(id)}`),
 };

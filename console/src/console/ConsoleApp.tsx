@@ -14,6 +14,7 @@ import { AuditPage } from './pages/AuditPage.tsx';
 import { ContactPage } from './pages/ContactPage.tsx';
 import { GroupDetailPage } from './pages/GroupDetailPage.tsx';
 import { GroupsPage } from './pages/GroupsPage.tsx';
+import { ModerationPage } from './pages/ModerationPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
@@ -164,6 +165,7 @@ export default function ConsoleApp() {
             <Route path="/groups" element={<GroupsPage />} />
             <Route path="/groups/:id" element={<GroupDetailPage />} />
             <Route path="/contacts/:id" element={<ContactPage />} />
+            <Route path="/moderation" element={<ModerationPage />} />
             <Route path="/team" element={<TeamPage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="/settings" element={<SettingsPage />} />
