@@ -4,15 +4,13 @@
 // comes back through the invite link. A viewer sees neither action. The server runs in-process on
 // SQLite, serving the built console.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
+import { ensureConsoleBuilt, launchBrowser, shotIfAsked, SHOTS_DIR } from '../support/browser.ts';
 import { ApiClient, Member, OWNER, setupOwner, startTestServer, type TestServer } from '../support/server.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const GROUP = '读书会 · 管理测试';
 const AD = '加我微信 spam123 领红包';
 const SPAMMER = '广告哥';
@@ -20,26 +18,7 @@ const CONSOLE = { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' } as c
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN' } as const;
 /** Every wait in this file is bounded by this (Playwright's own default is 30 s). */
 const WAIT_MS = 10_000;
-/** SHEQUN_E2E_SHOTS=1 also saves screenshots of the new UI in test-results/e2e/ (to look at it). */
-const SHOTS = process.env.SHEQUN_E2E_SHOTS === '1';
 
-/** The built console, built now if this checkout has none yet (`npm test` builds it first). */
-function ensureConsoleBuilt(): void {
-  if (existsSync(join(ROOT, 'console', 'dist', 'index.html'))) return;
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'console/vite.config.ts'], { cwd: ROOT, stdio: 'inherit' });
-  assert.equal(r.status, 0, 'vite build failed');
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  const dir = join(ROOT, 'test-results', 'e2e');
-  mkdirSync(dir, { recursive: true });
-  // A background page's animations are throttled: bring it to the front, and show a popover that
-  // just opened once its zoom-in has finished, not at its first frame.
-  await page.bringToFront();
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
-  await page.screenshot({ path: join(dir, `moderation-${name}.png`) });
-}
 
 /** Signs a console page in through the login page. */
 async function signIn(page: Page, base: string, email: string, password: string): Promise<void> {
@@ -103,11 +82,10 @@ describe('moderation in the browser: delete a message, remove a member, rejoin',
   // A failed step leaves screenshots of every open page in test-results/e2e/.
   afterEach(async (t) => {
     if (!('passed' in t) || t.passed) return;
-    const dir = join(ROOT, 'test-results', 'e2e');
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(SHOTS_DIR, { recursive: true });
     const slug = t.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
     let n = 0;
-    for (const c of contexts) for (const p of c.pages()) await p.screenshot({ path: join(dir, `moderation-${slug}-${++n}.png`) }).catch(() => {});
+    for (const c of contexts) for (const p of c.pages()) await p.screenshot({ path: join(SHOTS_DIR, `moderation-${slug}-${++n}.png`) }).catch(() => {});
   });
 
   after(async () => {
@@ -145,14 +123,14 @@ describe('moderation in the browser: delete a message, remove a member, rejoin',
     await item.getByTestId('log-message-delete').click();
     const confirm = op.getByTestId('log-message-delete-confirm').filter({ visible: true });
     await op.getByText('成员将看不到它', { exact: false }).filter({ visible: true }).waitFor();
-    await shot(op, 'console-delete-confirm');
+    await shotIfAsked(op, 'moderation-console-delete-confirm');
     await confirm.click();
 
     // The member's phone: the bubble's text is replaced by the placeholder, live.
     await phoneMessage(adId).and(phone.locator('[data-deleted="true"]')).waitFor();
     assert.equal(await phoneMessage(adId).getByTestId('chat-message-deleted').textContent(), '该消息已被删除');
     assert.equal(await phone.getByTestId('chat-log').getByText('spam123').count(), 0, 'the ad’s text is gone from the phone');
-    await shot(phone, 'member-deleted-placeholder');
+    await shotIfAsked(phone, 'moderation-member-deleted-placeholder');
 
     // The log: still there as evidence, marked deleted, no second delete.
     await item.and(op.locator('[data-deleted="true"]')).waitFor();
@@ -160,7 +138,7 @@ describe('moderation in the browser: delete a message, remove a member, rejoin',
     assert.equal(await item.getByTestId('log-message-deleted').textContent(), '已删除');
     assert.ok(((await item.textContent()) ?? '').includes(AD), 'operators keep the text');
     assert.equal(await item.getByTestId('log-message-delete').count(), 0);
-    await shot(op, 'console-log-deleted');
+    await shotIfAsked(op, 'moderation-console-log-deleted');
 
     // Another member was told too, and the phone's history (reloaded) still has the gap, not the text.
     assert.ok(alice.frames.some((f) => f.type === 'message_deleted' && f.messageId === adId), 'other members are told');
@@ -181,7 +159,7 @@ describe('moderation in the browser: delete a message, remove a member, rejoin',
     assert.equal(await row.getByTestId('member-status').textContent(), '在群');
     await row.getByTestId('member-remove').click();
     await op.getByText('邀请链接重新加入', { exact: false }).filter({ visible: true }).waitFor();
-    await shot(op, 'console-remove-confirm');
+    await shotIfAsked(op, 'moderation-console-remove-confirm');
     await op.getByTestId('member-remove-confirm').filter({ visible: true }).click();
 
     // The list follows: the member is shown as removed, without a remove action.
@@ -189,7 +167,7 @@ describe('moderation in the browser: delete a message, remove a member, rejoin',
     assert.equal(await row.getByTestId('member-status').textContent(), '已移出');
     assert.equal(await row.getByTestId('member-remove').count(), 0);
     assert.equal(await op.locator('[data-testid="member-row"]', { hasText: '小红' }).getByTestId('member-status').textContent(), '在群');
-    await shot(op, 'console-members-removed');
+    await shotIfAsked(op, 'moderation-console-members-removed');
 
     // The phone's socket was closed as not a member: the chat gives way to the not-member page.
     const notice = phone.getByTestId('chat-not-member');
@@ -198,7 +176,7 @@ describe('moderation in the browser: delete a message, remove a member, rejoin',
     const text = (await notice.textContent()) ?? '';
     assert.ok(text.includes('你已不在这个群里'), text);
     assert.ok(text.includes('邀请链接'), text);
-    await shot(phone, 'member-removed');
+    await shotIfAsked(phone, 'moderation-member-removed');
   });
 
   test('the removed member rejoins through the invite link and is welcomed back', async () => {

@@ -3,36 +3,18 @@
 // the Cases tab shows who, which word and the struck-through evidence. The server runs in-process
 // on SQLite, serving the built console.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
+import { ensureConsoleBuilt, launchBrowser, shotIfAsked, SHOTS_DIR } from '../support/browser.ts';
 import { Member, OWNER, setupOwner, startTestServer, waitFor, type ApiClient, type TestServer } from '../support/server.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const GROUP = '读书会 · 词库测试';
 const CONSOLE = { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' } as const;
 /** Every wait in this file is bounded by this (Playwright's own default is 30 s). */
 const WAIT_MS = 10_000;
-/** SHEQUN_E2E_SHOTS=1 also saves screenshots of the page in test-results/e2e/ (to look at it). */
-const SHOTS = process.env.SHEQUN_E2E_SHOTS === '1';
 
-/** The built console, built now if this checkout has none yet (`npm test` builds it first). */
-function ensureConsoleBuilt(): void {
-  if (existsSync(join(ROOT, 'console', 'dist', 'index.html'))) return;
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'console/vite.config.ts'], { cwd: ROOT, stdio: 'inherit' });
-  assert.equal(r.status, 0, 'vite build failed');
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  const dir = join(ROOT, 'test-results', 'e2e');
-  mkdirSync(dir, { recursive: true });
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
-  await page.screenshot({ path: join(dir, `wordlists-${name}.png`) });
-}
 
 describe('word lists and cases in the browser', { skip: process.env.SHEQUN_SKIP_BROWSER === '1' }, () => {
   let server: TestServer;
@@ -61,10 +43,9 @@ describe('word lists and cases in the browser', { skip: process.env.SHEQUN_SKIP_
 
   afterEach(async (t) => {
     if (!('passed' in t) || t.passed) return;
-    const dir = join(ROOT, 'test-results', 'e2e');
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(SHOTS_DIR, { recursive: true });
     const slug = t.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
-    await op?.screenshot({ path: join(dir, `wordlists-${slug}.png`) }).catch(() => {});
+    await op?.screenshot({ path: join(SHOTS_DIR, `wordlists-${slug}.png`) }).catch(() => {});
   });
 
   after(async () => {
@@ -96,7 +77,7 @@ describe('word lists and cases in the browser', { skip: process.env.SHEQUN_SKIP_
     const merged = op.getByTestId('wordlist-merged');
     await merged.waitFor();
     assert.ok(((await merged.textContent()) ?? '').includes('已合并 1 个写法相同的词'));
-    await shot(op, 'lists');
+    await shotIfAsked(op, 'wordlists-lists');
 
     // Reopening the words shows what the server kept, in the same format.
     await row.getByTestId('wordlist-edit-words').click();
@@ -123,6 +104,6 @@ describe('word lists and cases in the browser', { skip: process.env.SHEQUN_SKIP_
     assert.equal(await evidence.getAttribute('data-deleted'), 'true');
     assert.equal(await evidence.locator('del').textContent(), '加微 信', 'the evidence is kept, struck through');
     assert.ok(((await row.textContent()) ?? '').includes(GROUP));
-    await shot(op, 'cases');
+    await shotIfAsked(op, 'wordlists-cases');
   });
 });

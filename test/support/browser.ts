@@ -5,8 +5,10 @@
 //
 // The binary is SHEQUN_CHROMIUM, else /usr/bin/chromium (`apt-get install chromium`).
 
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
 
 export const chromiumArgs: readonly string[] = [
   '--headless',
@@ -38,4 +40,29 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     executablePath,
     args: [...chromiumArgs, ...(options.args ?? [])],
   });
+}
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** Builds the console when this checkout has none yet (`npm test` builds it before the tests). */
+export function ensureConsoleBuilt(): void {
+  if (existsSync(join(ROOT, 'console', 'dist', 'index.html'))) return;
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'console/vite.config.ts'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('vite build of the console failed');
+}
+
+/** Where browser tests keep screenshots (on failure, or with SHEQUN_E2E_SHOTS=1). */
+export const SHOTS_DIR = join(ROOT, 'test-results', 'e2e');
+
+/**
+ * With SHEQUN_E2E_SHOTS=1, saves a screenshot of the page as test-results/e2e/<name>.png (to look
+ * at new UI). A background page's animations are throttled, so the page is brought to the front
+ * and shot once its animations (a popover's zoom-in) have finished.
+ */
+export async function shotIfAsked(page: Page, name: string): Promise<void> {
+  if (process.env.SHEQUN_E2E_SHOTS !== '1') return;
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  await page.bringToFront();
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`) });
 }
