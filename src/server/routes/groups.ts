@@ -6,7 +6,7 @@ import { newId } from '../../store/ids.ts';
 import { getWorkspace } from '../../store/repos/accounts.ts';
 import { writeAudit } from '../../store/repos/audit.ts';
 import { getChannelAccount, listChannelAccounts } from '../../store/repos/channels.ts';
-import { createGroup, getGroup, listGroupsWithStats, updateGroup } from '../../store/repos/groups.ts';
+import { createGroup, listGroupsWithStats, updateGroup } from '../../store/repos/groups.ts';
 import { listGroupMessages } from '../../store/repos/messages.ts';
 import { enqueueIntents } from '../../store/repos/outbox.ts';
 import { countMembers, listMembers } from '../../store/repos/people.ts';
@@ -14,18 +14,13 @@ import { findWelcomeRule, insertRule, replaceRule, ruleFromRow } from '../../sto
 import { groupDto, memberDto, messageDto } from '../dto.ts';
 import { auth, HttpError, notFound, type AuthContext, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
+import { ownGroup } from '../services/groups.ts';
 import { newInviteCode } from '../services/setup.ts';
 
 export function groupRoutes(app: ZodApp, rt: Runtime) {
   const { store } = rt;
 
   /** The group, if it belongs to the caller's workspace. */
-  async function ownGroup(db: Db, a: AuthContext, id: string) {
-    const g = await getGroup(db, id);
-    if (!g || g.workspace_id !== a.workspaceId) throw notFound('group');
-    return g;
-  }
-
   async function view(db: Db, workspaceId: string, id: string): Promise<Group> {
     const [row] = await listGroupsWithStats(db, workspaceId, id);
     if (!row) throw notFound('group');

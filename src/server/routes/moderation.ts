@@ -5,10 +5,10 @@ import { Case, CaseQuery, Id, Items } from '../../shared/api.ts';
 import type { Db } from '../../store/index.ts';
 import { writeAudit } from '../../store/repos/audit.ts';
 import { listCases } from '../../store/repos/cases.ts';
-import { getGroup } from '../../store/repos/groups.ts';
 import { enqueueIntents } from '../../store/repos/outbox.ts';
 import { auth, HttpError, notFound, type AuthContext, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
+import { ownGroup } from '../services/groups.ts';
 
 const Accepted = z.object({ outboxId: z.string() });
 
@@ -19,12 +19,6 @@ const Accepted = z.object({ outboxId: z.string() });
  */
 export function moderationRoutes(app: ZodApp, rt: Runtime) {
   const { store } = rt;
-
-  async function ownGroup(db: Db, a: AuthContext, id: string) {
-    const g = await getGroup(db, id);
-    if (!g || g.workspace_id !== a.workspaceId) throw notFound('group');
-    return g;
-  }
 
   /** Refuses an action the group's channel cannot do, saying which one and why. */
   async function requireCapability(channelAccountId: string, platformGroupId: string, capability: Capability) {

@@ -4,12 +4,12 @@ import { IdParams, Items, RuleInput, RuleOut, RuleQuery } from '../../shared/api
 import type { Db } from '../../store/index.ts';
 import { newId } from '../../store/ids.ts';
 import { writeAudit } from '../../store/repos/audit.ts';
-import { getGroup } from '../../store/repos/groups.ts';
 import { deleteRule, getRule, insertRule, listRules, replaceRule } from '../../store/repos/rules.ts';
 import { capabilityFor, missingCapabilities } from '../../core/capabilities.ts';
 import { ruleDto } from '../dto.ts';
 import { auth, HttpError, notFound, type AuthContext, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
+import { ownGroup } from '../services/groups.ts';
 
 type RuleBody = z.output<typeof RuleInput>;
 
@@ -25,8 +25,7 @@ export function ruleRoutes(app: ZodApp, rt: Runtime) {
    */
   async function validated(db: Db, a: AuthContext, id: string, body: RuleBody): Promise<Rule> {
     if (body.groupId !== null) {
-      const group = await getGroup(db, body.groupId);
-      if (!group || group.workspace_id !== a.workspaceId) throw notFound('group');
+      const group = await ownGroup(db, a, body.groupId);
       const connector = rt.connector(group.channel_account_id);
       const toGroup = !(body.trigger.type === 'message' && body.trigger.scope === 'direct');
       const missing = connector ? missingCapabilities(connector.capabilities, body.actions.map((act) => capabilityFor(INTENT_OF_ACTION[act.type], toGroup))) : [];

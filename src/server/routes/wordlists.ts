@@ -3,10 +3,10 @@ import { normalizeText } from '../../core/moderation/normalize.ts';
 import { IdParams, Items, PageQuery, WordList, WordListCreate, WordListPatch, WordListQuery, WordPage, WordsPut, WordsSaved, type WordInput } from '../../shared/api.ts';
 import type { Db } from '../../store/index.ts';
 import { writeAudit } from '../../store/repos/audit.ts';
-import { getGroup } from '../../store/repos/groups.ts';
 import { countWords, createWordList, deleteWordList, getWordList, listWordLists, listWords, renameWordList, replaceWords } from '../../store/repos/wordlists.ts';
 import { auth, HttpError, notFound, type AuthContext, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
+import { ownGroup } from '../services/groups.ts';
 
 type Word = z.output<typeof WordPage>['items'][number];
 
@@ -76,8 +76,7 @@ export function wordListRoutes(app: ZodApp, rt: Runtime) {
       const now = rt.now();
       const list = await store.transaction(async (trx) => {
         if (req.body.groupId !== null) {
-          const group = await getGroup(trx, req.body.groupId);
-          if (!group || group.workspace_id !== a.workspaceId) throw notFound('group');
+          await ownGroup(trx, a, req.body.groupId);
         }
         const created = await createWordList(trx, { workspaceId: a.workspaceId, groupId: req.body.groupId, name: req.body.name, now });
         await replaceWords(trx, created.id, words, now);
