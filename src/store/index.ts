@@ -6,6 +6,7 @@ import pg from 'pg';
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_word_lists.ts';
 import * as m0003 from './migrations/0003_cases.ts';
+import * as m0004 from './migrations/0004_enforcement.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-driver.ts';
 
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_word_lists': m0002,
   '0003_cases': m0003,
+  '0004_enforcement': m0004,
 };
 
 const INT8_OID = 20;

@@ -10,6 +10,8 @@ export interface WorkspacesTable {
   name: string;
   timezone: string;
   locale: string;
+  /** JSON: workspace-wide settings (the alert webhook). */
+  settings: string;
   created_at: number;
 }
 
@@ -57,6 +59,11 @@ export interface GroupsTable {
   name: string;
   rules: string;
   invite_code: string | null;
+  /** JSON: this group's overrides of its settings (a GroupSettingsPatch). */
+  settings: string;
+  policy_id: string | null;
+  /** Raid lockdown: joins are refused or gated until then. */
+  locked_until: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -212,14 +219,96 @@ export interface CasesTable {
   group_id: string | null;
   identity_id: string;
   message_id: string | null;
-  /** What raised it: 'sensitive_word' for now. */
+  /** What raised it: see CaseKind in shared/api.ts. */
   kind: string;
   /** What the rule asked for, and what the channel allowed (block without delete → warn). */
   action: string;
   applied: string;
   details: string;
+  /** JSON: what was done (CaseEffect[]), so it can be undone. */
+  effects: string;
+  /** Who acted: 'Shequn' for automatic actions, else the admin or moderator. */
+  actor_name: string;
   status: string;
   created_at: number;
+  resolved_at: number | null;
+  resolved_by_name: string | null;
+}
+
+export interface PoliciesTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** JSON: a GroupSettingsPatch. */
+  settings: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupAdminsTable {
+  id: string;
+  workspace_id: string;
+  /** null: admin of every group in the workspace. */
+  group_id: string | null;
+  identity_id: string;
+  added_by_name: string;
+  created_at: number;
+}
+
+export interface WarningsTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  group_id: string | null;
+  case_id: string | null;
+  reason: string;
+  created_by_name: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface BlacklistEntriesTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  /** null: the whole workspace (every group, every channel). */
+  group_id: string | null;
+  reason: string;
+  evidence_message_id: string | null;
+  case_id: string | null;
+  added_by_user_id: string | null;
+  added_by_name: string;
+  created_at: number;
+  expires_at: number | null;
+  lifted_at: number | null;
+  lifted_by_name: string | null;
+}
+
+export interface MutesTable {
+  id: string;
+  workspace_id: string;
+  group_id: string;
+  identity_id: string;
+  case_id: string | null;
+  until: number;
+  created_by_name: string;
+  created_at: number;
+  lifted_at: number | null;
+}
+
+export interface AlertDeliveriesTable {
+  id: string;
+  workspace_id: string;
+  case_id: string;
+  url: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface Database {
@@ -242,4 +331,10 @@ export interface Database {
   word_lists: WordListsTable;
   word_list_words: WordListWordsTable;
   cases: CasesTable;
+  policies: PoliciesTable;
+  group_admins: GroupAdminsTable;
+  warnings: WarningsTable;
+  blacklist_entries: BlacklistEntriesTable;
+  mutes: MutesTable;
+  alert_deliveries: AlertDeliveriesTable;
 }

@@ -103,8 +103,8 @@ for (const engine of ENGINES) {
     });
 
     test('migrations apply once; a second migrate is a no-op', async () => {
-      assert.deepEqual(await store.pendingMigrations(), ['0001_initial', '0002_word_lists', '0003_cases']);
-      assert.deepEqual(record('migrate 1', await migrateOrThrow(store)), ['0001_initial', '0002_word_lists', '0003_cases']);
+      assert.deepEqual(await store.pendingMigrations(), ['0001_initial', '0002_word_lists', '0003_cases', '0004_enforcement']);
+      assert.deepEqual(record('migrate 1', await migrateOrThrow(store)), ['0001_initial', '0002_word_lists', '0003_cases', '0004_enforcement']);
       assert.deepEqual(record('migrate 2', await migrateOrThrow(store)), []);
       assert.deepEqual(await store.pendingMigrations(), []);
       // A second handle on the same store sees it migrated too.
@@ -121,7 +121,7 @@ for (const engine of ENGINES) {
       const { db } = store;
       assert.equal(await accounts.countUsers(db), 0);
       ws = await accounts.createWorkspace(db, { name: '读书会', timezone: 'Asia/Shanghai', locale: 'zh-CN', now: T0 });
-      assert.deepEqual(plain(await accounts.getWorkspace(db, ws.id)), { id: ws.id, name: '读书会', timezone: 'Asia/Shanghai', locale: 'zh-CN', created_at: T0 });
+      assert.deepEqual(plain(await accounts.getWorkspace(db, ws.id)), { id: ws.id, name: '读书会', timezone: 'Asia/Shanghai', locale: 'zh-CN', settings: '{}', created_at: T0 });
       await accounts.updateWorkspace(db, ws.id, { name: 'Reading club', timezone: 'Europe/Berlin' });
       record('workspace', await accounts.getWorkspace(db, ws.id));
       assert.equal((await accounts.getWorkspace(db, ws.id))?.timezone, 'Europe/Berlin');

@@ -7,7 +7,7 @@ export async function countUsers(db: Db): Promise<number> {
 }
 
 export async function createWorkspace(db: Db, fields: { name: string; timezone: string; locale: string; now: number }) {
-  const row = { id: newId(), name: fields.name, timezone: fields.timezone, locale: fields.locale, created_at: fields.now };
+  const row = { id: newId(), name: fields.name, timezone: fields.timezone, locale: fields.locale, settings: '{}', created_at: fields.now };
   await db.insertInto('workspaces').values(row).execute();
   return row;
 }

@@ -2,8 +2,20 @@ import type { Db } from '../index.ts';
 import { newId } from '../ids.ts';
 import type { CasesTable } from '../schema.ts';
 
-export async function insertCase(db: Db, f: Omit<CasesTable, 'id' | 'details' | 'status'> & { details: unknown }): Promise<CasesTable> {
-  const row: CasesTable = { ...f, id: newId(), details: JSON.stringify(f.details), status: 'open' };
+export async function insertCase(
+  db: Db,
+  f: Omit<CasesTable, 'id' | 'details' | 'effects' | 'status' | 'actor_name' | 'resolved_at' | 'resolved_by_name'> & { details: unknown; effects?: unknown[]; actor_name?: string; id?: string },
+): Promise<CasesTable> {
+  const row: CasesTable = {
+    ...f,
+    id: f.id ?? newId(),
+    details: JSON.stringify(f.details),
+    effects: JSON.stringify(f.effects ?? []),
+    actor_name: f.actor_name ?? 'Shequn',
+    status: 'open',
+    resolved_at: null,
+    resolved_by_name: null,
+  };
   await db.insertInto('cases').values(row).execute();
   return row;
 }

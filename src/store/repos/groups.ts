@@ -14,6 +14,9 @@ export async function createGroup(
     name: f.name,
     rules: f.rules,
     invite_code: f.inviteCode,
+    settings: '{}',
+    policy_id: null,
+    locked_until: null,
     created_at: f.now,
     updated_at: f.now,
   };
