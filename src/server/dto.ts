@@ -1,6 +1,7 @@
 /** Store rows → API shapes (src/shared/api.ts). */
 import type { Mention } from '../core/events.ts';
-import type { Group, Member, Message, RuleOut } from '../shared/api.ts';
+import type { Case, CaseEffect, Group, Member, Message, RuleOut } from '../shared/api.ts';
+import type { CaseRow } from '../store/repos/cases.ts';
 import type { GroupsTable } from '../store/schema.ts';
 import type { MessageWithSender } from '../store/repos/messages.ts';
 import type { StoredRule } from '../store/repos/rules.ts';
@@ -93,5 +94,35 @@ export function ruleDto(rule: StoredRule): RuleOut {
     actions: rule.actions,
     createdAt: rule.createdAt,
     updatedAt: rule.updatedAt,
+  };
+}
+
+/** What a case's details column may hold (each kind fills its part). */
+export interface CaseDetails {
+  reason?: string;
+  words?: Case['words'];
+  ads?: Case['ads'];
+}
+
+export function caseDto(r: CaseRow): Case {
+  const details = JSON.parse(r.details) as CaseDetails;
+  return {
+    id: r.id,
+    groupId: r.group_id,
+    groupName: r.group_name ?? null,
+    member: { contactId: r.contact_id, identityId: r.identity_id, platformUserId: r.platform_user_id, name: r.display_name },
+    kind: r.kind as Case['kind'],
+    action: r.action as Case['action'],
+    applied: r.applied as Case['applied'],
+    actor: r.actor_name,
+    reason: details.reason ?? null,
+    words: (details.words ?? []).map((w) => ({ word: w.word, listId: w.listId, action: w.action })),
+    ads: (details.ads ?? []).map((a) => ({ kind: a.kind, text: a.text })),
+    effects: JSON.parse(r.effects) as CaseEffect[],
+    evidence: { messageId: r.message_id, text: r.message_text ?? null, deletedAt: r.message_deleted_at ?? null },
+    status: r.status as Case['status'],
+    createdAt: r.created_at,
+    resolvedAt: r.resolved_at,
+    resolvedBy: r.resolved_by_name,
   };
 }

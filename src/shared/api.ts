@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from '../core/events.ts';
+import { GroupSettings, GroupSettingsPatch } from './group-settings.ts';
 
 export const ROLES = ['owner', 'admin', 'operator', 'moderator', 'viewer'] as const;
 export const Role = z.enum(ROLES);
@@ -264,21 +265,128 @@ export const WordsSaved = z.object({ list: WordList, merged: z.array(z.object({ 
 export const WordPage = z.object({ items: z.array(z.object({ word: z.string(), action: ModerationAction })), total: z.number() });
 export const WordListQuery = z.object({ groupId: Id.optional() });
 
+/** What raised a case. */
+export const CASE_KINDS = ['sensitive_word', 'ad', 'flood', 'raid', 'blacklisted_join', 'locked_join', 'invite_not_allowed', 'manual'] as const;
+export const CaseKind = z.enum(CASE_KINDS);
+export type CaseKind = z.infer<typeof CaseKind>;
+/** What a case asked for / did: the word actions, plus what moderators and thresholds do. */
+export const CaseAction = z.enum(['alert', 'warn', 'block', 'mute', 'kick', 'ban', 'refuse', 'lockdown']);
+export type CaseAction = z.infer<typeof CaseAction>;
+export const AdKindName = z.enum(['link', 'phone', 'wechat_id', 'invite_link', 'card']);
+/** One thing a case did; undoing a case reverses each (a removal cannot be reversed: the member may rejoin). */
+export const CaseEffect = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('deleted'), messageId: Id }),
+  z.object({ type: z.literal('warned'), warningId: Id, points: z.number(), kickAt: z.number(), banAt: z.number() }),
+  z.object({ type: z.literal('muted'), muteId: Id, until: z.number() }),
+  z.object({ type: z.literal('removed'), groupId: Id, groupName: z.string() }),
+  /** The channel cannot remove members there: a moderator must do it by hand. */
+  z.object({ type: z.literal('removal_needed'), groupId: Id, groupName: z.string() }),
+  z.object({ type: z.literal('blacklisted'), entryId: Id, expiresAt: z.number().nullable() }),
+  z.object({ type: z.literal('lockdown'), groupId: Id, until: z.number() }),
+]);
+export type CaseEffect = z.infer<typeof CaseEffect>;
+export const CaseStatus = z.enum(['open', 'resolved', 'undone']);
 export const Case = z.object({
   id: Id,
   groupId: Id.nullable(),
-  member: z.object({ contactId: Id, platformUserId: z.string(), name: z.string() }),
-  kind: z.enum(['sensitive_word']),
-  /** What the words asked for, and what the channel allowed. */
-  action: ModerationAction,
-  applied: ModerationAction,
+  groupName: z.string().nullable(),
+  member: z.object({ contactId: Id, identityId: Id, platformUserId: z.string(), name: z.string() }),
+  kind: CaseKind,
+  /** What the detection or the moderator asked for, and what the channel allowed. */
+  action: CaseAction,
+  applied: CaseAction,
+  /** Who acted: "Shequn" for automatic actions, else the moderator or chat admin. */
+  actor: z.string(),
+  reason: z.string().nullable(),
   words: z.array(z.object({ word: z.string(), listId: Id, action: ModerationAction })),
+  ads: z.array(z.object({ kind: AdKindName, text: z.string() })),
+  effects: z.array(CaseEffect),
   evidence: z.object({ messageId: Id.nullable(), text: z.string().nullable(), deletedAt: z.number().nullable() }),
-  status: z.enum(['open', 'resolved', 'undone']),
+  status: CaseStatus,
   createdAt: z.number(),
+  resolvedAt: z.number().nullable(),
+  resolvedBy: z.string().nullable(),
 });
 export type Case = z.infer<typeof Case>;
-export const CaseQuery = PageQuery.extend({ groupId: Id.optional(), status: z.enum(['open', 'resolved', 'undone']).optional() });
+export const CaseQuery = PageQuery.extend({ groupId: Id.optional(), status: CaseStatus.optional(), contactId: Id.optional() });
+export const CasePage = z.object({ items: z.array(Case), total: z.number() });
+
+// ── enforcement: warnings, mutes, blacklist, admins ─────────────────────────────────────────
+const Reason = z.string().trim().max(200);
+export const WarnBody = z.object({ reason: Reason.default(''), messageId: Id.optional() });
+export const MuteBody = z.object({ minutes: z.number().int().min(1).max(43_200), reason: Reason.default('') });
+export const KickBody = z.object({ reason: Reason.default('') });
+/** The result of a moderator's action: the case it wrote. */
+export const ActionResult = z.object({ case: Case });
+export type ActionResult = z.infer<typeof ActionResult>;
+
+export const BlacklistEntry = z.object({
+  id: Id,
+  contact: z.object({ id: Id, name: z.string() }),
+  /** null: every group of the workspace on every channel. */
+  group: z.object({ id: Id, name: z.string() }).nullable(),
+  reason: z.string(),
+  evidence: z.object({ messageId: Id, text: z.string() }).nullable(),
+  caseId: Id.nullable(),
+  addedBy: z.string(),
+  createdAt: z.number(),
+  expiresAt: z.number().nullable(),
+  liftedAt: z.number().nullable(),
+  liftedBy: z.string().nullable(),
+  active: z.boolean(),
+});
+export type BlacklistEntry = z.infer<typeof BlacklistEntry>;
+export const BlacklistCreate = z.object({
+  contactId: Id,
+  groupId: Id.nullable().default(null),
+  reason: z.string().trim().min(1).max(200),
+  evidenceMessageId: Id.optional(),
+  /** Omitted: until lifted. */
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+export const BlacklistQuery = PageQuery.extend({ active: z.enum(['true', 'false']).optional(), contactId: Id.optional() });
+export const BlacklistPage = z.object({ items: z.array(BlacklistEntry), total: z.number() });
+
+export const Warning = z.object({ id: Id, groupId: Id.nullable(), caseId: Id.nullable(), reason: z.string(), by: z.string(), createdAt: z.number(), expiresAt: z.number(), revokedAt: z.number().nullable() });
+export type Warning = z.infer<typeof Warning>;
+/** A contact's standing: warn points in force, mutes, blacklist entries. */
+export const Standing = z.object({ points: z.number(), warnings: z.array(Warning), blacklist: z.array(BlacklistEntry), mutes: z.array(z.object({ id: Id, groupId: Id, until: z.number(), liftedAt: z.number().nullable() })) });
+export type Standing = z.infer<typeof Standing>;
+
+export const GroupAdmin = z.object({ id: Id, groupId: Id.nullable(), identityId: Id, contactId: Id, platformUserId: z.string(), name: z.string(), addedBy: z.string(), createdAt: z.number() });
+export type GroupAdmin = z.infer<typeof GroupAdmin>;
+export const GroupAdminCreate = z.object({ identityId: Id, groupId: Id.nullable().default(null) });
+export const GroupAdminQuery = z.object({ groupId: Id.optional() });
+
+// ── group settings and policy templates ──────────────────────────────────────────────────────
+export const GroupSettingsOut = z.object({
+  /** What is in force (defaults ← template ← overrides). */
+  effective: GroupSettings,
+  /** What the group itself sets. */
+  overrides: GroupSettingsPatch,
+  policy: z.object({ id: Id, name: z.string() }).nullable(),
+  /** Fields where the group differs from its template (or from the defaults without one). */
+  differs: z.array(z.string()),
+  lockedUntil: z.number().nullable(),
+});
+export type GroupSettingsOut = z.infer<typeof GroupSettingsOut>;
+export const GroupSettingsPut = z.object({ overrides: GroupSettingsPatch, policyId: Id.nullable() });
+
+export const Policy = z.object({ id: Id, name: z.string(), settings: GroupSettingsPatch, groupCount: z.number(), createdAt: z.number(), updatedAt: z.number() });
+export type Policy = z.infer<typeof Policy>;
+export const PolicyInput = z.object({ name: Name, settings: GroupSettingsPatch });
+export const PolicyApply = z.object({ groupIds: z.array(Id).min(1).max(5000), /** Drop the groups' own overrides so the template applies fully. */ resetOverrides: z.boolean().default(false) });
+export const PolicyGroups = z.object({ items: z.array(z.object({ groupId: Id, groupName: z.string(), differs: z.array(z.string()) })) });
+
+/** Workspace-wide alert delivery. */
+export const AlertSettings = z.object({
+  /** POSTed a JSON body for every new case; empty: no webhook. */
+  webhookUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(2000)]),
+  /** HMAC-SHA256 key for the X-Shequn-Signature header; generated when the URL is first set. */
+  secretSet: z.boolean(),
+});
+export const AlertSettingsPut = z.object({ webhookUrl: AlertSettings.shape.webhookUrl, rotateSecret: z.boolean().default(false) });
+export const AlertSettingsOut = AlertSettings.extend({ secret: z.string().nullable() });
 
 // ── audit log ────────────────────────────────────────────────────────────────────────────────
 export const AuditEntry = z.object({

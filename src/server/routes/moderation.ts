@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Capability } from '../../core/capabilities.ts';
 import type { Intent } from '../../core/intents.ts';
-import { Case, CaseQuery, Id, Items } from '../../shared/api.ts';
+import { CasePage, CaseQuery, Id } from '../../shared/api.ts';
+import { caseDto } from '../dto.ts';
 import type { Db } from '../../store/index.ts';
 import { writeAudit } from '../../store/repos/audit.ts';
 import { listCases } from '../../store/repos/cases.ts';
@@ -104,26 +105,10 @@ export function moderationRoutes(app: ZodApp, rt: Runtime) {
     method: 'GET',
     url: '/api/v1/cases',
     config: { permission: 'groups:read' },
-    schema: { tags: ['moderation'], summary: 'Moderation cases, newest first: who, which words, what was done, the evidence', querystring: CaseQuery, response: { 200: Items(Case) } },
+    schema: { tags: ['moderation'], summary: 'Moderation cases, newest first: who, why, what was done, the evidence', querystring: CaseQuery, response: { 200: CasePage } },
     handler: async (req) => {
-      const rows = await listCases(store.db, auth(req).workspaceId, req.query);
-      return {
-        items: rows.map((r) => {
-          const details = JSON.parse(r.details) as { words: Case['words'] };
-          return {
-            id: r.id,
-            groupId: r.group_id,
-            member: { contactId: r.contact_id, platformUserId: r.platform_user_id, name: r.display_name },
-            kind: r.kind as Case['kind'],
-            action: r.action as Case['action'],
-            applied: r.applied as Case['applied'],
-            words: details.words.map((w) => ({ word: w.word, listId: w.listId, action: w.action })),
-            evidence: { messageId: r.message_id, text: r.message_text ?? null, deletedAt: r.message_deleted_at ?? null },
-            status: r.status as Case['status'],
-            createdAt: r.created_at,
-          };
-        }),
-      };
+      const { rows, total } = await listCases(store.db, auth(req).workspaceId, req.query);
+      return { items: rows.map(caseDto), total };
     },
   });
 }

@@ -2,14 +2,14 @@ import { DeleteOutlined, EditOutlined, FormOutlined, PlusOutlined } from '@ant-d
 import { Alert, App, Button, Empty, Form, Input, Modal, Popconfirm, Select, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { WORDS_PER_LIST_MAX, type Case, type Group, type WordInput, type WordList } from '../../../../src/shared/api.ts';
+import { WORDS_PER_LIST_MAX, type Case, type CaseAction, type Group, type WordInput, type WordList } from '../../../../src/shared/api.ts';
 import { api, type ModerationAction, type WordsSaved } from '../../api.ts';
 import { useI18n, type Translate } from '../../i18n.ts';
 import { useReportError, useSession } from '../context.ts';
 import { PageHeader } from '../PageHeader.tsx';
 
 const ACTIONS: readonly ModerationAction[] = ['block', 'warn', 'alert'];
-const ACTION_COLOR: Record<ModerationAction, string> = { block: 'red', warn: 'orange', alert: 'blue' };
+const ACTION_COLOR: Record<CaseAction, string> = { block: 'red', warn: 'orange', alert: 'blue', mute: 'purple', kick: 'volcano', ban: 'magenta', refuse: 'default', lockdown: 'gold' };
 const WORD_MAX = 50;
 const WORD_PAGE = 200;
 const CASE_PAGE = 50;
@@ -43,7 +43,7 @@ export function formatWords(words: readonly WordInput[], fallback: ModerationAct
   return words.map((w) => (w.action === fallback ? w.word : `${w.word},${w.action}`)).join('\n');
 }
 
-function ActionTag({ action, t }: { action: ModerationAction; t: Translate }) {
+function ActionTag({ action, t }: { action: CaseAction; t: Translate }) {
   return (
     <Tag color={ACTION_COLOR[action]} bordered={false}>
       {t(`mod.action.${action}`)}
