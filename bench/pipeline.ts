@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { sql } from 'kysely';
 import { messageEvent } from '../src/connectors/webchat/normalize.ts';
+import { WebchatConnector } from '../src/connectors/webchat/connector.ts';
 import type { MessageEvent } from '../src/core/events.ts';
 import { normalizeKeywordText } from '../src/core/matcher.ts';
 import { compileRules, evaluate, keywordReplyRule, type CompiledRules, type EvaluationContext, type Rule } from '../src/core/rules.ts';
@@ -324,7 +325,7 @@ async function setupPipeline(ruleCount: number, specs: readonly KeywordRuleSpec[
         },
       };
       const engine = new Engine(counted, new Bus());
-      engine.registerAccount(fx.accountId, { workspaceId: fx.workspaceId, kind: 'webchat', canDelete: true });
+      engine.registerAccount(fx.accountId, { workspaceId: fx.workspaceId, kind: 'webchat', capabilities: new WebchatConnector('bench', 'bot').capabilities });
       return { fx, engine, tally, get: kyselyGet(s.store) };
     };
     const rawFloor = async (file: string) => {

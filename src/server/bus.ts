@@ -10,6 +10,8 @@ export interface BusEvents {
   message: [{ workspaceId: string; channelKind: string; platformGroupId: string | null; message: Message }];
   membership: [{ workspaceId: string; channelKind: string; groupId: string; platformGroupId: string; platformUserId: string; displayName: string; status: 'active' | 'left' | 'removed' }];
   message_deleted: [{ workspaceId: string; channelKind: string; groupId: string | null; platformGroupId: string | null; messageId: string }];
+  /** A moderation case was opened (the console's live feed and the alert webhook follow it). */
+  case: [{ workspaceId: string; caseId: string }];
   outbox: [];
 }
 

@@ -1,10 +1,5 @@
 import { compileRules, evaluate, type CompiledRules } from '../core/rules.ts';
-import type { KeyedIntent } from '../core/intents.ts';
-import { ModerationMatcher, type ModerationAction } from '../core/moderation/matcher.ts';
-import { judge, moderationIntents } from '../core/moderation/policy.ts';
-import { getWorkspace } from '../store/repos/accounts.ts';
-import { insertCase } from '../store/repos/cases.ts';
-import { listEffectiveWords } from '../store/repos/wordlists.ts';
+import type { Capabilities } from '../core/capabilities.ts';
 import type { InboundEvent, MemberJoinedEvent, MemberLeftEvent, MessageEvent, PlatformUser } from '../core/events.ts';
 import type { EventSink, IngestResult } from '../connectors/kit.ts';
 import type { Message } from '../shared/api.ts';
@@ -14,28 +9,22 @@ import { insertEventIfNew } from '../store/repos/events.ts';
 import { findGroupByPlatformId } from '../store/repos/groups.ts';
 import { findMessageByPlatformId, insertMessage } from '../store/repos/messages.ts';
 import { enqueueIntents } from '../store/repos/outbox.ts';
-import { activateMembership, deactivateMembership, findIdentity, recordGroupMessage, upsertIdentity } from '../store/repos/people.ts';
+import { activateMembership, deactivateMembership, findIdentity, findIdentityById, recordGroupMessage, upsertIdentity, type IdentityRow } from '../store/repos/people.ts';
 import { listEffectiveRules } from '../store/repos/rules.ts';
 import type { Bus, BusEvents } from './bus.ts';
+import { ModerationStage } from './moderation.ts';
+import type { GroupRef, QueuedIntent, Target } from './services/enforcement.ts';
 
 export interface AccountInfo {
   workspaceId: string;
   kind: string;
-  /** The channel can delete group messages (a moderation block needs it; without it, a warn). */
-  canDelete: boolean;
-}
-
-interface GroupModeration {
-  matcher: ModerationMatcher;
-  locale: 'zh-CN' | 'en';
+  /** What the channel can do (moderation adapts: a block without delete becomes a warn). */
+  capabilities: Capabilities;
 }
 
 type Notice = { [K in keyof BusEvents]: { type: K; args: BusEvents[K] } }[keyof BusEvents];
 
-interface CachedGroup {
-  id: string;
-  workspaceId: string;
-  name: string;
+interface CachedGroup extends GroupRef {
   rules: string;
   platform_group_id: string;
 }
@@ -58,6 +47,10 @@ function membershipNotice(
   };
 }
 
+function target(i: IdentityRow): Target {
+  return { identityId: i.id, contactId: i.contact_id, platformUserId: i.platform_user_id, displayName: i.display_name };
+}
+
 /** Most events committed in one transaction. */
 const MAX_BATCH = 256;
 
@@ -72,7 +65,7 @@ export class Engine implements EventSink {
   readonly #accounts = new Map<string, AccountInfo>();
   readonly #rules = new Map<string, CompiledRules>();
   readonly #groups = new Map<string, CachedGroup>();
-  readonly #moderation = new Map<string, GroupModeration>();
+  readonly #moderation: ModerationStage;
   readonly #now: () => number;
   readonly #queue: Pending[] = [];
   #draining = false;
@@ -81,6 +74,13 @@ export class Engine implements EventSink {
     this.#store = store;
     this.#bus = bus;
     this.#now = now;
+    this.#moderation = new ModerationStage({
+      capabilities: (id) => this.#accounts.get(id)?.capabilities,
+      findTarget: async (db, channelAccountId, platformUserId) => {
+        const i = await findIdentity(db, channelAccountId, platformUserId);
+        return i && target(i);
+      },
+    });
   }
 
   registerAccount(channelAccountId: string, info: AccountInfo): void {
@@ -91,7 +91,7 @@ export class Engine implements EventSink {
   invalidate(workspaceId: string): void {
     for (const key of this.#rules.keys()) if (key.startsWith(`${workspaceId}:`)) this.#rules.delete(key);
     for (const [key, g] of this.#groups) if (g.workspaceId === workspaceId) this.#groups.delete(key);
-    for (const key of this.#moderation.keys()) if (key.startsWith(`${workspaceId}:`)) this.#moderation.delete(key);
+    this.#moderation.invalidate(workspaceId);
   }
 
   /**
@@ -183,34 +183,36 @@ export class Engine implements EventSink {
     // stored and answered, so nothing more happens.
     if (!inserted) return { duplicate: true, messageId: stored.id };
     const id = stored.id;
-    if (group) await recordGroupMessage(trx, { workspaceId: account.workspaceId, groupId: group.id, identityId: identity.id, now });
-    const intents: KeyedIntent[] = [];
-    let blocked = false;
-    if (group && !event.sender.isBot) {
-      const moderation = await this.#moderationFor(trx, account.workspaceId, group.id);
-      const verdict = judge(moderation.matcher.match(event.content.text), account.canDelete);
-      if (verdict) {
-        blocked = verdict.applied === 'block';
-        intents.push(...moderationIntents(event, verdict, moderation.locale));
-        await insertCase(trx, {
-          workspace_id: account.workspaceId,
-          group_id: group.id,
-          identity_id: identity.id,
-          message_id: id,
-          kind: 'sensitive_word',
-          action: verdict.action,
-          applied: verdict.applied,
-          details: { words: verdict.words },
-          created_at: now,
-        });
+    const intents: QueuedIntent[] = [];
+    let silenced = false;
+    if (group) {
+      const messageCount = await recordGroupMessage(trx, { workspaceId: account.workspaceId, groupId: group.id, identityId: identity.id, now });
+      if (!event.sender.isBot) {
+        const replySender = replyTo?.identity_id ? await findIdentityById(trx, replyTo.identity_id) : undefined;
+        const stage = await this.#moderation.message(
+          trx,
+          {
+            event,
+            group,
+            sender: target(identity),
+            messageId: id,
+            messageCount,
+            replyTo: replyTo ? { id: replyTo.id, platformMessageId: replyTo.platform_message_id, sender: replySender ? target(replySender) : null } : null,
+          },
+          now,
+        );
+        silenced = stage.silenced;
+        intents.push(...stage.intents);
+        for (const c of stage.cases) notices.push({ type: 'case', args: [{ workspaceId: account.workspaceId, caseId: c.id }] });
       }
     }
-    // A blocked message gets no automatic answers: its only reply is the warning.
-    if (!blocked) {
+    // A removed, muted or command message gets no automatic answers.
+    if (!silenced) {
       const compiled = await this.#rulesFor(trx, account.workspaceId, group?.id ?? null);
-      intents.push(...evaluate(event, compiled, { group: group ? { name: group.name, rules: group.rules } : null }));
+      const groupId = group?.id ?? null;
+      intents.push(...evaluate(event, compiled, { group: group ? { name: group.name, rules: group.rules } : null }).map((k) => ({ ...k, groupId })));
     }
-    await enqueueIntents(trx, account.workspaceId, intents.map((k) => ({ ...k, groupId: group?.id ?? null })), now);
+    await enqueueIntents(trx, account.workspaceId, intents, now);
     const message: Message = {
       id,
       groupId: group?.id ?? null,
@@ -240,10 +242,16 @@ export class Engine implements EventSink {
       now,
     });
     if (!becameActive) return { duplicate: false };
-    const compiled = await this.#rulesFor(trx, account.workspaceId, group.id);
-    const intents = evaluate(event, compiled, { group: { name: group.name, rules: group.rules } });
-    await enqueueIntents(trx, account.workspaceId, intents.map((k) => ({ ...k, groupId: group.id })), now);
     notices.push(membershipNotice(account, group, identity, 'active'));
+    const inviterTarget = inviter ? target(inviter) : null;
+    const stage = await this.#moderation.joined(trx, { event, group, member: target(identity), inviter: inviterTarget }, now);
+    const intents: QueuedIntent[] = [...stage.intents];
+    for (const c of stage.cases) notices.push({ type: 'case', args: [{ workspaceId: account.workspaceId, caseId: c.id }] });
+    if (!stage.refused) {
+      const compiled = await this.#rulesFor(trx, account.workspaceId, group.id);
+      intents.push(...evaluate(event, compiled, { group: { name: group.name, rules: group.rules } }).map((k) => ({ ...k, groupId: group.id })));
+    }
+    await enqueueIntents(trx, account.workspaceId, intents, now);
     if (intents.length > 0) notices.push({ type: 'outbox', args: [] });
     return { duplicate: false };
   }
@@ -277,25 +285,17 @@ export class Engine implements EventSink {
     if (hit) return hit;
     const row = await findGroupByPlatformId(db, channelAccountId, platformGroupId);
     if (!row) return undefined;
-    const group = { id: row.id, workspaceId: row.workspace_id, name: row.name, rules: row.rules, platform_group_id: row.platform_group_id };
+    const group: CachedGroup = {
+      id: row.id,
+      workspaceId: row.workspace_id,
+      channelAccountId: row.channel_account_id,
+      platformGroupId: row.platform_group_id,
+      name: row.name,
+      rules: row.rules,
+      platform_group_id: row.platform_group_id,
+    };
     this.#groups.set(key, group);
     return group;
-  }
-
-  /** The word lists that apply in a group, compiled once (ADR 0007) and kept until a change. */
-  async #moderationFor(db: Db, workspaceId: string, groupId: string): Promise<GroupModeration> {
-    const key = `${workspaceId}:${groupId}`;
-    let m = this.#moderation.get(key);
-    if (!m) {
-      const words = await listEffectiveWords(db, workspaceId, groupId);
-      const ws = await getWorkspace(db, workspaceId);
-      m = {
-        matcher: new ModerationMatcher(words.map((w) => ({ word: w.word, action: w.action as ModerationAction, listId: w.list_id }))),
-        locale: ws?.locale === 'en' ? 'en' : 'zh-CN',
-      };
-      this.#moderation.set(key, m);
-    }
-    return m;
   }
 
   async #rulesFor(db: Db, workspaceId: string, groupId: string | null): Promise<CompiledRules> {

@@ -60,7 +60,7 @@ export async function startRuntime(config: Config, opts: { now?: () => number } 
   const connect: Runtime['connect'] = async (a) => {
     if (a.kind === 'webchat') {
       const c = new WebchatConnector(a.id, a.name);
-      const info = { workspaceId: a.workspace_id, kind: a.kind, canDelete: c.capabilities.deleteMessage };
+      const info = { workspaceId: a.workspace_id, kind: a.kind, capabilities: c.capabilities };
       accounts.set(a.id, info);
       engine.registerAccount(a.id, info);
       bus.on('message', (n) => {

@@ -60,17 +60,37 @@ for (const engine of ENGINES) {
       assert.equal(c.status, 'open');
     });
 
-    test('warn (a group’s own list): warned, not deleted; alert: a case only, nothing said in the group', async () => {
-      bob.say('可以开發票吗');
-      await waitFor(() => alice.messages().find((m) => m.sender.isBot && m.text.includes('请注意')), 'the warn');
-      alice.say('谁发的红包？');
+    test('warn (a group’s own list): past their first messages a member is warned with points, not deleted; alert: a case only', async () => {
+      for (const text of ['大家好', '早上好', '今天读哪一章']) alice.say(text);
+      await waitFor(() => bob.messages().find((m) => m.text === '今天读哪一章'), 'alice’s first three messages');
+      alice.say('可以开發票吗');
+      const warning = await waitFor(() => bob.messages().find((m) => m.sender.isBot && m.text.startsWith('@小红') && m.text.includes('警告（1/3）')), 'the warn, with the count');
+      assert.ok(!warning.text.includes('已被删除'));
+      bob.say('谁发的红包？');
       await waitFor(async () => (await cases()).find((c) => c.action === 'alert'), 'the alert case');
       const all = await cases();
       assert.deepEqual(all.map((c) => c.action), ['alert', 'warn', 'block'], 'newest first');
+      assert.deepEqual(all[1].effects.map((e: any) => [e.type, e.points]), [['warned', 1]]);
+      assert.deepEqual(all[0].effects, [], 'an alert does nothing to the member');
       const log = await api.get(`/api/v1/groups/${group.id}/messages`);
       const invoice = log.body.items.find((m: any) => m.text === '可以开發票吗');
       assert.equal(invoice.deletedAt, null, 'a warn does not delete');
-      assert.ok(!alice.messages().some((m) => m.sender.isBot && m.text.includes('@小红') && m.text.includes('请注意')), 'an alert says nothing in the group');
+      assert.ok(!bob.messages().some((m) => m.sender.isBot && m.text.includes('@路人') && m.text.includes('红包')), 'an alert says nothing in the group');
+    });
+
+    test('first messages are held to a stricter standard: a warn word blocks there', async () => {
+      const carol = new Member(server.url);
+      await carol.join(group.inviteUrl, '新人');
+      await carol.connect();
+      try {
+        carol.say('能开发票吗');
+        const msg = await waitFor(() => alice.messages().find((m) => m.text === '能开发票吗'), 'alice sees it');
+        await waitFor(() => alice.frames.find((f) => f.type === 'message_deleted' && f.messageId === msg.id), 'deleted: a first message');
+        const [c] = await cases();
+        assert.deepEqual([c.action, c.member.name, c.words[0].action], ['block', '新人', 'warn']);
+      } finally {
+        carol.close();
+      }
     });
 
     test('clean messages still get their keyword reply; word list changes apply at once', async () => {
@@ -83,7 +103,7 @@ for (const engine of ENGINES) {
       await waitFor(async () => (await cases()).find((c) => c.words.some((w: any) => w.word === '求资料')), 'the new word is live');
       bob.say('加微信');
       await waitFor(() => alice.messages().find((m) => m.text === '加微信'), 'the old word is gone');
-      assert.equal((await cases()).filter((c) => c.action === 'block').length, 1, '微信 no longer blocks');
+      assert.equal((await cases()).filter((c) => c.words.some((w: any) => w.word === '微信')).length, 1, '微信 no longer blocks');
     });
   });
 }

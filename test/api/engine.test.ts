@@ -8,6 +8,7 @@ import { eventId, type MessageEvent, type PlatformUser } from '../../src/core/ev
 import type { Intent } from '../../src/core/intents.ts';
 import { ConnectorError, type Connector, type ExecuteContext, type ExecuteResult } from '../../src/connectors/kit.ts';
 import { joinEvent, messageEvent } from '../../src/connectors/webchat/normalize.ts';
+import { WebchatConnector } from '../../src/connectors/webchat/connector.ts';
 import { Bus } from '../../src/server/bus.ts';
 import { Dispatcher } from '../../src/server/dispatcher.ts';
 import { migrateOrThrow, openStore, type Store } from '../../src/store/index.ts';
@@ -276,7 +277,7 @@ for (const engine of ENGINES) {
         bus,
         now,
         connector: (id) => (id === account.id && connector ? connector : undefined),
-        account: (id) => (id === account.id ? { workspaceId: ws.id, kind: 'telegram', canDelete: true } : undefined),
+        account: (id) => (id === account.id ? { workspaceId: ws.id, kind: 'telegram', capabilities: new WebchatConnector('test', 'bot').capabilities } : undefined),
         ...opts,
       });
       return dispatcher;

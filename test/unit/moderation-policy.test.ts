@@ -1,30 +1,15 @@
 // The pure moderation verdict: strongest action wins, a block degrades to a warn where the channel
-// cannot delete, and the intents (delete + @warning) have keys derived from the event.
+// cannot delete; several detections (words, ads, floods) are decided the same way.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { eventId, type MessageEvent } from '../../src/core/events.ts';
 import { ModerationMatcher } from '../../src/core/moderation/matcher.ts';
-import { judge, moderationIntents } from '../../src/core/moderation/policy.ts';
+import { decide, judge, stricter, type Detection } from '../../src/core/moderation/policy.ts';
 
 const matcher = new ModerationMatcher([
   { word: '微信', action: 'block', listId: 'L1' },
   { word: '发票', action: 'warn', listId: 'L2' },
   { word: '红包', action: 'alert', listId: 'L1' },
 ]);
-
-function message(text: string, group: string | null = 'pg-1'): MessageEvent {
-  return {
-    kind: 'message',
-    id: eventId('acc', `m-${text}`),
-    channelAccountId: 'acc',
-    platformEventId: `m-${text}`,
-    occurredAt: 0,
-    platformGroupId: group,
-    sender: { platformUserId: 'u-1', displayName: '路人' },
-    platformMessageId: `pm-${text}`,
-    content: { type: 'text', text, mentions: [] },
-  };
-}
 
 describe('moderation verdict', () => {
   test('no hit, no verdict', () => assert.equal(judge(matcher.match('今天天气不错'), true), null));
@@ -47,34 +32,23 @@ describe('moderation verdict', () => {
   });
 });
 
-describe('moderation intents', () => {
-  test('block: delete the message, then warn the sender with an @mention; keys derive from the event', () => {
-    const ev = message('加微信');
-    const out = moderationIntents(ev, judge(matcher.match(ev.content.text), true)!, 'zh-CN');
-    assert.deepEqual(out.map((k) => [k.idempotencyKey, k.intent.kind]), [
-      [`${ev.id}:mod:delete`, 'delete_message'],
-      [`${ev.id}:mod:warn`, 'send_message'],
-    ]);
-    const warn = out[1]!.intent;
-    assert.equal(warn.kind, 'send_message');
-    if (warn.kind !== 'send_message') return;
-    assert.ok(warn.content.text.startsWith('@路人 '));
-    assert.deepEqual(warn.content.mentions, [{ platformUserId: 'u-1', offset: 0, length: 3 }]);
-    const del = out[0]!.intent;
-    assert.ok(del.kind === 'delete_message' && del.platformMessageId === ev.platformMessageId);
+describe('deciding between detections', () => {
+  const d = (kind: Detection['kind'], action: Detection['action']) => ({ kind, action });
+
+  test('nothing found, nothing decided', () => assert.equal(decide([], true), null));
+
+  test('the strongest action leads; on a tie words explain it before ads, ads before floods', () => {
+    assert.deepEqual(decide([d('flood', 'warn'), d('ad', 'block'), d('sensitive_word', 'alert')], true), { lead: d('ad', 'block'), action: 'block', applied: 'block' });
+    assert.equal(decide([d('flood', 'warn'), d('ad', 'warn')], true)?.lead.kind, 'ad');
+    assert.equal(decide([d('ad', 'block'), d('sensitive_word', 'block')], true)?.lead.kind, 'sensitive_word');
   });
 
-  test('warn: only the warning, in the workspace language', () => {
-    const ev = message('开发票');
-    const out = moderationIntents(ev, judge(matcher.match(ev.content.text), true)!, 'en');
-    assert.deepEqual(out.map((k) => k.intent.kind), ['send_message']);
-    const warn = out[0]!.intent;
-    assert.ok(warn.kind === 'send_message' && warn.content.text.startsWith('@路人 please note'));
+  test('a block is carried out as a warn where the channel cannot delete', () => {
+    assert.deepEqual(decide([d('ad', 'block')], false), { lead: d('ad', 'block'), action: 'block', applied: 'warn' });
+    assert.equal(decide([d('ad', 'alert')], false)?.applied, 'alert');
   });
 
-  test('alert, or a direct message: nothing is said or done in a group', () => {
-    assert.deepEqual(moderationIntents(message('红包'), judge(matcher.match('红包'), true)!, 'zh-CN'), []);
-    const dm = message('加微信', null);
-    assert.deepEqual(moderationIntents(dm, judge(matcher.match(dm.content.text), true)!, 'zh-CN'), []);
+  test('first-message scrutiny turns a warn into a block and leaves the rest', () => {
+    assert.deepEqual(['alert', 'warn', 'block'].map((a) => stricter(a as Detection['action'])), ['alert', 'block', 'block']);
   });
 });

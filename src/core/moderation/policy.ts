@@ -2,11 +2,9 @@
  * What moderation does with a message, given the word-list hits (pure): the strongest action wins
  * (block > warn > alert). A block deletes the message and warns the sender with an @mention; a
  * warn only warns; an alert only tells the moderators (a case, no message in the group). Where the
- * channel cannot delete, a block is carried out as a warn and the case says so.
+ * channel cannot delete, a block is carried out as a warn and the case says so. What a warning
+ * costs (points, thresholds) is decided by the enforcement service, not here.
  */
-import type { MessageEvent } from '../events.ts';
-import type { KeyedIntent } from '../intents.ts';
-import { prependMention } from '../template.ts';
 import type { ModerationAction, ModerationHit, WordEntry } from './matcher.ts';
 
 const STRENGTH: Record<ModerationAction, number> = { alert: 1, warn: 2, block: 3 };
@@ -35,34 +33,29 @@ export function judge(hits: readonly ModerationHit<WordEntry>[], canDelete: bool
   return { action, applied: action === 'block' && !canDelete ? 'warn' : action, words };
 }
 
-const WARNING = {
-  'zh-CN': { block: '你的消息包含本群不允许的内容，已被删除。请遵守群规。', warn: '请注意：你的消息包含本群不允许的内容，请遵守群规。' },
-  en: { block: 'your message contained words this group does not allow and was removed. Please follow the rules.', warn: 'please note: your message contains words this group does not allow. Please follow the rules.' },
-} as const;
+/** One thing found in a message: sensitive words, an ad, a flood. */
+export interface Detection {
+  kind: 'sensitive_word' | 'ad' | 'flood';
+  action: ModerationAction;
+}
 
-/** The intents a verdict asks for: delete the message and/or warn the sender. Keys derive from the event. */
-export function moderationIntents(event: MessageEvent, verdict: Verdict, locale: 'zh-CN' | 'en'): KeyedIntent[] {
-  if (event.platformGroupId === null || verdict.applied === 'alert') return [];
-  const out: KeyedIntent[] = [];
-  if (verdict.applied === 'block') {
-    out.push({
-      idempotencyKey: `${event.id}:mod:delete`,
-      ruleId: null,
-      intent: { kind: 'delete_message', channelAccountId: event.channelAccountId, platformGroupId: event.platformGroupId, platformMessageId: event.platformMessageId, priority: 'interactive' },
-    });
+/** Which kind of detection explains a decision when several call for the same action. */
+const KIND_ORDER: Detection['kind'][] = ['sensitive_word', 'ad', 'flood'];
+
+/**
+ * The strongest of a message's detections decides what happens (block > warn > alert; on a tie the
+ * words, then ads, then floods explain it); a block becomes a warn where the channel cannot delete.
+ */
+export function decide<D extends Detection>(detections: readonly D[], canDelete: boolean): { lead: D; action: ModerationAction; applied: ModerationAction } | null {
+  let lead: D | undefined;
+  for (const d of detections) {
+    if (!lead || STRENGTH[d.action] > STRENGTH[lead.action] || (STRENGTH[d.action] === STRENGTH[lead.action] && KIND_ORDER.indexOf(d.kind) < KIND_ORDER.indexOf(lead.kind))) lead = d;
   }
-  const text = WARNING[locale][verdict.applied];
-  out.push({
-    idempotencyKey: `${event.id}:mod:warn`,
-    ruleId: null,
-    intent: {
-      kind: 'send_message',
-      channelAccountId: event.channelAccountId,
-      platformGroupId: event.platformGroupId,
-      platformUserId: null,
-      content: prependMention({ type: 'text', text, mentions: [] }, event.sender),
-      priority: 'interactive',
-    },
-  });
-  return out;
+  if (!lead) return null;
+  return { lead, action: lead.action, applied: lead.action === 'block' && !canDelete ? 'warn' : lead.action };
+}
+
+/** First-message scrutiny: a word that would warn blocks instead. */
+export function stricter(action: ModerationAction): ModerationAction {
+  return action === 'warn' ? 'block' : action;
 }

@@ -56,6 +56,9 @@ export const findIdentity = (db: Db, channelAccountId: string, platformUserId: s
     .where('platform_user_id', '=', platformUserId)
     .executeTakeFirst();
 
+export const findIdentityById = (db: Db, id: string): Promise<IdentityRow | undefined> =>
+  db.selectFrom('identities').select(['id', 'contact_id', 'display_name', 'is_bot', 'platform_user_id']).where('id', '=', id).executeTakeFirst();
+
 export const getMembership = (db: Db, groupId: string, identityId: string) =>
   db.selectFrom('memberships').selectAll().where('group_id', '=', groupId).where('identity_id', '=', identityId).executeTakeFirst();
 
@@ -105,25 +108,21 @@ export async function deactivateMembership(db: Db, groupId: string, identityId: 
 }
 
 /**
- * Counts a message on the sender's membership. Someone who speaks is in the group: when there is
- * no active membership (a member from before the bot arrived, say), one is started silently.
+ * Counts a message on the sender's membership and returns the count including it (so the caller
+ * knows a member's first messages). Someone who speaks is in the group: when there is no active
+ * membership (a member from before the bot arrived, say), one is started silently.
  */
-export async function recordGroupMessage(db: Db, f: { workspaceId: string; groupId: string; identityId: string; now: number }): Promise<void> {
-  const r = await db
-    .updateTable('memberships')
-    .set((eb) => ({ message_count: eb('message_count', '+', 1), last_message_at: f.now }))
-    .where('group_id', '=', f.groupId)
-    .where('identity_id', '=', f.identityId)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) > 0) return;
+export async function recordGroupMessage(db: Db, f: { workspaceId: string; groupId: string; identityId: string; now: number }): Promise<number> {
+  const bump = (q: ReturnType<typeof db.updateTable<'memberships'>>) =>
+    q
+      .set((eb) => ({ message_count: eb('message_count', '+', 1), last_message_at: f.now }))
+      .where('group_id', '=', f.groupId)
+      .where('identity_id', '=', f.identityId)
+      .returning('message_count');
+  const row = await bump(db.updateTable('memberships')).where('status', '=', 'active').executeTakeFirst();
+  if (row) return row.message_count;
   await activateMembership(db, { workspaceId: f.workspaceId, groupId: f.groupId, identityId: f.identityId, inviterIdentityId: null, now: f.now });
-  await db
-    .updateTable('memberships')
-    .set((eb) => ({ message_count: eb('message_count', '+', 1), last_message_at: f.now }))
-    .where('group_id', '=', f.groupId)
-    .where('identity_id', '=', f.identityId)
-    .execute();
+  return (await bump(db.updateTable('memberships')).executeTakeFirstOrThrow()).message_count;
 }
 
 const memberColumns = [
