@@ -3,9 +3,16 @@
  * and channel of the workspace) and expires on its own; thresholds turn the points in force into
  * actions: at `kickAt` the member is removed from the group, at `banAt` also blacklisted.
  */
-import type { GroupSettings } from '../../shared/group-settings.ts';
 
 const DAY_MS = 86_400_000;
+
+/** The `warnings` section of a group's settings (src/shared/group-settings.ts). */
+export interface WarnSettings {
+  expireDays: number;
+  kickAt: number;
+  banAt: number;
+  banDays: number;
+}
 
 export interface WarningRecord {
   created_at: number;
@@ -14,7 +21,7 @@ export interface WarningRecord {
 }
 
 /** When a warning given now stops counting. */
-export function warningExpiry(now: number, s: GroupSettings['warnings']): number {
+export function warningExpiry(now: number, s: WarnSettings): number {
   return now + s.expireDays * DAY_MS;
 }
 
@@ -33,7 +40,7 @@ export interface Escalation {
 }
 
 /** What `points` call for under the group's thresholds (0 disables a threshold). */
-export function escalate(points: number, s: GroupSettings['warnings']): Escalation {
+export function escalate(points: number, s: WarnSettings): Escalation {
   const kick = s.kickAt > 0 && points >= s.kickAt;
   const ban = s.banAt > 0 && points >= s.banAt;
   const limits = [s.kickAt, s.banAt].filter((x) => x > 0);
@@ -42,6 +49,6 @@ export function escalate(points: number, s: GroupSettings['warnings']): Escalati
 }
 
 /** A blacklisting's end under the group's settings (null: until lifted). */
-export function banExpiry(now: number, s: GroupSettings['warnings']): number | null {
+export function banExpiry(now: number, s: WarnSettings): number | null {
   return s.banDays > 0 ? now + s.banDays * DAY_MS : null;
 }
