@@ -3,6 +3,7 @@
  * (src/shared/api.ts); only types are imported here, so the member pages do not bundle zod.
  */
 import type {
+  ActionResult,
   AuditEntry,
   Case,
   ContactProfile,
@@ -158,7 +159,7 @@ export const api = {
   sendMessage: (id: string, text: string) => call<{ outboxId: string }>('POST', `/api/v1/groups/${enc(id)}/messages`, { body: { text } }),
   /** Moderation: queued (202); the live feed says when it is done (`message_deleted`, `membership`). */
   deleteMessage: (id: string, messageId: string) => call<{ outboxId: string }>('POST', `/api/v1/groups/${enc(id)}/messages/${enc(messageId)}/delete`),
-  removeMember: (id: string, memberId: string) => call<{ outboxId: string }>('POST', `/api/v1/groups/${enc(id)}/members/${enc(memberId)}/remove`),
+  removeMember: (id: string, memberId: string) => call<ActionResult>('POST', `/api/v1/groups/${enc(id)}/members/${enc(memberId)}/remove`, {}),
 
   rules: (groupId: string) => call<{ items: RuleOut[] }>('GET', `/api/v1/rules${query({ groupId })}`),
   createRule: (body: RuleInput) => call<RuleOut>('POST', '/api/v1/rules', { body }),

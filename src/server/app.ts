@@ -15,6 +15,8 @@ import { accountRoutes } from './routes/account.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { liveRoutes } from './routes/live.ts';
 import { moderationRoutes } from './routes/moderation.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { blacklistRoutes } from './routes/blacklist.ts';
 import { wordListRoutes } from './routes/wordlists.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { webchatRoutes } from './routes/webchat.ts';
@@ -108,6 +110,8 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean } = {}): Pr
     liveRoutes(z, rt);
     moderationRoutes(z, rt);
     wordListRoutes(z, rt);
+    blacklistRoutes(z, rt);
+    alertRoutes(z, rt);
   });
 
   const hasConsole = existsSync(join(rt.config.consoleDir, 'index.html'));

@@ -5,6 +5,7 @@ import { migrateOrThrow, openStore, type Store } from '../store/index.ts';
 import { deleteExpiredSessions } from '../store/repos/accounts.ts';
 import { listChannelAccounts } from '../store/repos/channels.ts';
 import { LoginThrottle } from './auth.ts';
+import { AlertSender } from './alerts.ts';
 import { Bus } from './bus.ts';
 import type { Config } from './config.ts';
 import { Dispatcher } from './dispatcher.ts';
@@ -55,6 +56,8 @@ export async function startRuntime(config: Config, opts: { now?: () => number } 
   const engine = new Engine(store, bus, now);
   const accounts = new Map<string, AccountInfo>();
   const connectors = new Map<string, Connector>();
+  const alerts = new AlertSender({ store, now });
+  bus.on('case', () => alerts.wake());
   const dispatcher = new Dispatcher({ store, bus, now, connector: (id) => connectors.get(id), account: (id) => accounts.get(id) });
 
   const connect: Runtime['connect'] = async (a) => {
@@ -84,6 +87,7 @@ export async function startRuntime(config: Config, opts: { now?: () => number } 
   };
   for (const a of await listChannelAccounts(store.db)) await connect(a);
   await dispatcher.start();
+  alerts.start();
   const sweep = () => deleteExpiredSessions(store.db, now()).catch((e: unknown) => console.error('session sweep failed', e));
   await sweep();
   const sweeper = setInterval(() => void sweep(), SESSION_SWEEP_MS).unref();
@@ -105,6 +109,7 @@ export async function startRuntime(config: Config, opts: { now?: () => number } 
     connect,
     async stop() {
       clearInterval(sweeper);
+      await alerts.stop();
       await dispatcher.stop();
       for (const c of connectors.values()) await c.stop();
       bus.removeAllListeners();

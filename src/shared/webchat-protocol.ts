@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from '../core/events.ts';
-import { Message, MentionSchema, WebchatMember } from './api.ts';
+import { Message, MentionSchema, WebchatMember, type Case } from './api.ts';
 
 export const ClientFrame = z.discriminatedUnion('type', [
   z.object({
@@ -13,6 +13,8 @@ export const ClientFrame = z.discriminatedUnion('type', [
     clientMessageId: z.string().min(8).max(64),
     text: z.string().min(1).max(MAX_MESSAGE_LENGTH),
     mentions: z.array(MentionSchema).max(50).default([]),
+    /** The message (Shequn id) this one replies to; admins reply with /warn, /mute, /kick, /ban. */
+    replyToId: z.string().min(1).max(100).optional(),
   }),
   z.object({ type: z.literal('ping') }),
 ]);
@@ -51,4 +53,6 @@ export const CLOSE_NOT_MEMBER = 4403;
 export type LiveFrame =
   | { type: 'message'; message: Message }
   | { type: 'membership'; groupId: string; platformUserId: string; status: 'active' | 'left' | 'removed' }
-  | { type: 'message_deleted'; groupId: string; messageId: string };
+  | { type: 'message_deleted'; groupId: string; messageId: string }
+  /** A moderation case was opened: the review queue and alerts update at once. */
+  | { type: 'case'; case: Case };

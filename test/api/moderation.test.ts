@@ -74,7 +74,8 @@ for (const engine of ENGINES) {
       const row = members.body.items.find((m: any) => m.platformUserId === bob.platformUserId);
       const closed = new Promise<number>((resolve) => bob.ws?.addEventListener('close', (e) => resolve(e.code)));
       const removed = await api.post(`/api/v1/groups/${group.id}/members/${row.id}/remove`);
-      assert.equal(removed.status, 202, JSON.stringify(removed.body));
+      assert.equal(removed.status, 200, JSON.stringify(removed.body));
+      assert.deepEqual([removed.body.case.kind, removed.body.case.action, removed.body.case.actor], ['manual', 'kick', '群主']);
       assert.equal(await closed, 4403, 'bob’s socket is closed as not a member');
       await waitFor(() => alice.frames.find((f) => f.type === 'member_left' && f.platformUserId === bob.platformUserId), 'alice sees bob go');
       const after1 = await api.get(`/api/v1/groups/${group.id}/members`);
@@ -84,7 +85,7 @@ for (const engine of ENGINES) {
       const history = await fetch(`${server.url}/api/v1/webchat/groups/${group.id}/messages`, { headers: { authorization: `Bearer ${bob.token}` } });
       assert.equal(history.status, 403);
       const audit = await api.get('/api/v1/audit-log');
-      assert.ok(audit.body.items.some((e: any) => e.action === 'member.remove' && e.targetId === row.id));
+      assert.ok(audit.body.items.some((e: any) => e.action === 'member.kick' && e.targetId === row.id));
 
       const back = await bob.join(group.inviteUrl, '广告哥');
       assert.equal(back.status, 201);

@@ -136,9 +136,14 @@ export class Member {
     await waitFor(() => this.frames.some((f) => f.type === 'ready'), 'ready frame');
   }
 
-  say(text: string, clientMessageId: string = crypto.randomUUID(), mentions: unknown[] = []): string {
-    this.ws?.send(JSON.stringify({ type: 'send', clientMessageId, text, mentions }));
+  say(text: string, clientMessageId: string = crypto.randomUUID(), mentions: unknown[] = [], replyToId?: string): string {
+    this.ws?.send(JSON.stringify({ type: 'send', clientMessageId, text, mentions, ...(replyToId ? { replyToId } : {}) }));
     return clientMessageId;
+  }
+
+  /** Replies to a message (by its Shequn id), as the chat page's reply action does. */
+  reply(messageId: string, text: string): string {
+    return this.say(text, crypto.randomUUID(), [], messageId);
   }
 
   messages(): any[] {

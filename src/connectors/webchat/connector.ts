@@ -88,7 +88,7 @@ export class WebchatConnector implements Connector {
   }
 
   /** A member said something; resolves once it is stored (then `publish` pushes it to the room). */
-  async memberSays(platformGroupId: string, member: WebchatMemberRef, frame: { clientMessageId: string; text: string; mentions: Mention[] }, now: number) {
+  async memberSays(platformGroupId: string, member: WebchatMemberRef, frame: { clientMessageId: string; text: string; mentions: Mention[]; replyToPlatformMessageId?: string | undefined }, now: number) {
     return this.#requireSink().ingest(messageEvent(this.channelAccountId, platformGroupId, member, frame, now));
   }
 

@@ -14,11 +14,11 @@ export function messageEvent(
   channelAccountId: string,
   platformGroupId: string,
   member: WebchatMemberRef,
-  frame: { clientMessageId: string; text: string; mentions: Mention[] },
+  frame: { clientMessageId: string; text: string; mentions: Mention[]; replyToPlatformMessageId?: string | undefined },
   now: number,
 ): MessageEvent {
   const platformMessageId = `${member.platformUserId}:${frame.clientMessageId}`;
-  return {
+  const event: MessageEvent = {
     kind: 'message',
     id: eventId(channelAccountId, `msg:${platformMessageId}`),
     channelAccountId,
@@ -29,6 +29,8 @@ export function messageEvent(
     platformMessageId,
     content: { type: 'text', text: frame.text, mentions: validMentions(frame.text, frame.mentions) },
   };
+  if (frame.replyToPlatformMessageId !== undefined) event.replyToPlatformMessageId = frame.replyToPlatformMessageId;
+  return event;
 }
 
 /** A join is one event per (member, group, join ticket): joining again later is a new event. */

@@ -1,9 +1,11 @@
 import type { LiveFrame } from '../../shared/webchat-protocol.ts';
+import { getCase } from '../../store/repos/cases.ts';
 import type { BusEvents } from '../bus.ts';
+import { caseDto } from '../dto.ts';
 import { auth, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
 
-/** The console's live feed: messages and membership changes of the operator's workspace. */
+/** The console's live feed: messages, membership changes and new moderation cases of the operator's workspace. */
 export function liveRoutes(app: ZodApp, rt: Runtime) {
   app.route({
     method: 'GET',
@@ -23,11 +25,19 @@ export function liveRoutes(app: ZodApp, rt: Runtime) {
       const onDeleted = (n: BusEvents['message_deleted'][0]) => {
         if (n.workspaceId === workspaceId && n.groupId !== null) send({ type: 'message_deleted', groupId: n.groupId, messageId: n.messageId });
       };
+      const onCase = (n: BusEvents['case'][0]) => {
+        if (n.workspaceId !== workspaceId) return;
+        getCase(rt.store.db, workspaceId, n.caseId)
+          .then((row) => row && send({ type: 'case', case: caseDto(row) }))
+          .catch((e: unknown) => req.log.error(e, 'live case'));
+      };
       rt.bus.on('message', onMessage);
+      rt.bus.on('case', onCase);
       rt.bus.on('membership', onMembership);
       rt.bus.on('message_deleted', onDeleted);
       socket.on('close', () => {
         rt.bus.off('message', onMessage);
+        rt.bus.off('case', onCase);
         rt.bus.off('membership', onMembership);
         rt.bus.off('message_deleted', onDeleted);
       });

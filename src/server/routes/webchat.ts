@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Id, InviteCodeParams, InviteInfo, JoinBody, JoinResult, MessagePage, MessageQuery } from '../../shared/api.ts';
 import { ClientFrame, CLOSE_NOT_MEMBER, CLOSE_UNAUTHORIZED, type ServerFrame } from '../../shared/webchat-protocol.ts';
 import type { MemberSocket, WebchatConnector } from '../../connectors/webchat/connector.ts';
+import { findActiveBan } from '../../store/repos/blacklist.ts';
 import { findGroupByInviteCode, getGroup } from '../../store/repos/groups.ts';
 import { listGroupMessages } from '../../store/repos/messages.ts';
 import { findIdentity, getMembership, listMembers } from '../../store/repos/people.ts';
@@ -81,6 +82,14 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
       let token = bearer(req);
       let user = token ? await findWebchatUserByToken(store.db, tokenHash(token)) : undefined;
       if (user && user.channel_account_id !== group.channel_account_id) user = undefined;
+      // The web community is Shequn's own, so it refuses at the door what other channels can only
+      // remove after the fact: the blacklisted, and everyone during a raid lockdown.
+      const known = user && (await findIdentity(store.db, group.channel_account_id, user.id));
+      if (known && (await findActiveBan(store.db, known.contact_id, group.id, now))) throw new HttpError(403, 'blacklisted', 'you may not join this group');
+      if (group.locked_until !== null && group.locked_until > now) {
+        reply.header('retry-after', String(Math.ceil((group.locked_until - now) / 1000)));
+        throw new HttpError(403, 'group_locked', 'this group is not taking new members right now; try again later', { until: group.locked_until });
+      }
       if (!user) {
         token = newToken();
         user = await createWebchatUser(store.db, { channelAccountId: group.channel_account_id, tokenHash: tokenHash(token), nickname, now });
@@ -202,8 +211,17 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
       socket.close(CLOSE_NOT_MEMBER, 'not a member of this group');
       return;
     }
+    let replyToPlatformMessageId: string | undefined;
+    if (frame.replyToId !== undefined) {
+      const quoted = await store.db.selectFrom('messages').select('platform_message_id').where('id', '=', frame.replyToId).where('group_id', '=', groupId).executeTakeFirst();
+      if (!quoted) {
+        send({ type: 'error', code: 'invalid_frame', message: 'replyToId: no such message in this group' });
+        return;
+      }
+      replyToPlatformMessageId = quoted.platform_message_id;
+    }
     try {
-      const result = await connector.memberSays(platformGroupId, { platformUserId: member.platformUserId, nickname: member.nickname }, frame, rt.now());
+      const result = await connector.memberSays(platformGroupId, { platformUserId: member.platformUserId, nickname: member.nickname }, { ...frame, replyToPlatformMessageId }, rt.now());
       if (result.messageId) send({ type: 'ack', clientMessageId: frame.clientMessageId, messageId: result.messageId });
     } catch (e) {
       console.error('webchat: storing a message failed', e);

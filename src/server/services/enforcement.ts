@@ -17,6 +17,7 @@ import { findActiveBan, insertBlacklistEntry, liftBlacklistEntry } from '../../s
 import { closeCase, insertCase, type CaseRow } from '../../store/repos/cases.ts';
 import { insertMute, liftMutes } from '../../store/repos/mutes.ts';
 import { insertWarning, listUnexpiredWarnings, revokeWarning } from '../../store/repos/warnings.ts';
+import { queueAlert } from '../alerts.ts';
 import type { CaseDetails } from '../dto.ts';
 
 export type QueuedIntent = KeyedIntent & { groupId: string | null };
@@ -206,7 +207,7 @@ export async function recordCase(
   env: Env,
   f: { id: string; group: GroupRef | null; workspaceId: string; target: Target; messageId: string | null; kind: CaseKind; action: CaseAction; applied: CaseAction; details: CaseDetails; effects: CaseEffect[]; actor: Actor },
 ) {
-  return insertCase(env.trx, {
+  const row = await insertCase(env.trx, {
     id: f.id,
     workspace_id: f.workspaceId,
     group_id: f.group?.id ?? null,
@@ -220,6 +221,8 @@ export async function recordCase(
     actor_name: f.actor.name,
     created_at: env.now,
   });
+  await queueAlert(env.trx, f.workspaceId, row.id, env.now);
+  return row;
 }
 
 /**
