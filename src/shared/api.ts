@@ -193,11 +193,25 @@ export const ContactProfile = z.object({
   createdAt: z.number(),
   identities: z.array(z.object({ channelAccountId: Id, channelKind: ChannelKind, platformUserId: z.string(), displayName: z.string() })),
   memberships: z.array(
-    z.object({ groupId: Id, groupName: z.string(), status: Member.shape.status, role: Member.shape.role, joinedAt: z.number(), leftAt: z.number().nullable(), messageCount: z.number() }),
+    z.object({
+      /** The membership (a Member's id): what the group's member actions take. */
+      memberId: Id,
+      groupId: Id,
+      groupName: z.string(),
+      status: Member.shape.status,
+      role: Member.shape.role,
+      joinedAt: z.number(),
+      leftAt: z.number().nullable(),
+      messageCount: z.number(),
+    }),
   ),
   recentMessages: z.array(Message),
 });
 export type ContactProfile = z.infer<typeof ContactProfile>;
+/** Contacts whose name (on any channel) contains `q`, case-insensitively: to pick one by name. */
+export const ContactSearchQuery = z.object({ q: z.string().trim().min(1).max(80), limit: z.coerce.number().int().min(1).max(50).default(20) });
+export const ContactHit = z.object({ id: Id, displayName: z.string(), groups: z.array(z.object({ id: Id, name: z.string() })) });
+export type ContactHit = z.infer<typeof ContactHit>;
 
 // ── automation rules ─────────────────────────────────────────────────────────────────────────
 export const KEYWORD_MAX = 100;
@@ -308,7 +322,7 @@ export const Case = z.object({
   resolvedBy: z.string().nullable(),
 });
 export type Case = z.infer<typeof Case>;
-export const CaseQuery = PageQuery.extend({ groupId: Id.optional(), status: CaseStatus.optional(), contactId: Id.optional() });
+export const CaseQuery = PageQuery.extend({ groupId: Id.optional(), status: CaseStatus.optional(), contactId: Id.optional(), kind: CaseKind.optional() });
 export const CasePage = z.object({ items: z.array(Case), total: z.number() });
 
 // ── enforcement: warnings, mutes, blacklist, admins ─────────────────────────────────────────

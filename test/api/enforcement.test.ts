@@ -242,6 +242,28 @@ for (const engine of ENGINES) {
       carol.close();
     });
 
+    test('the console finds contacts by name, filters cases by kind and acts on a profile’s memberships', async () => {
+      const found = await api.get(`/api/v1/contacts?q=${encodeURIComponent('广告')}`);
+      assert.equal(found.status, 200, JSON.stringify(found.body));
+      const hit = found.body.items.find((c: any) => c.displayName === '广告哥');
+      assert.ok(hit, JSON.stringify(found.body.items));
+      assert.deepEqual(hit.groups.map((g: any) => g.name), ['读书一群'], 'the groups they are in now');
+      assert.equal((await api.get('/api/v1/contacts?q=%25')).body.items.length, 0, 'a % is a character, not a wildcard');
+      assert.equal((await api.get('/api/v1/contacts?q=')).status, 400);
+      const bot = alice.messages().find((m) => m.sender.isBot).sender.name;
+      assert.deepEqual((await api.get(`/api/v1/contacts?q=${encodeURIComponent(bot)}`)).body.items, [], 'the bot is not a contact to pick');
+
+      const words = (await api.get('/api/v1/cases?kind=sensitive_word')).body;
+      const manual = (await api.get('/api/v1/cases?kind=manual')).body;
+      assert.ok(words.total >= 3 && manual.total >= 2, JSON.stringify([words.total, manual.total]));
+      assert.ok(words.items.every((c: any) => c.kind === 'sensitive_word') && manual.items.every((c: any) => c.kind === 'manual'));
+      assert.equal((await api.get('/api/v1/cases?kind=nope')).status, 400);
+
+      const profile = (await api.get(`/api/v1/contacts/${hit.id}`)).body;
+      const membership = profile.memberships.find((m: any) => m.groupId === group.id);
+      assert.equal(membership.memberId, (await memberRow(group, spammer)).id, 'the profile names the membership the member actions take');
+    });
+
     test('a failing webhook is retried, not lost', async () => {
       hookStatus = 500;
       const before1 = hooks.length;

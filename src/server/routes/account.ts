@@ -4,7 +4,9 @@ import { z } from 'zod';
 import {
   AuditEntry,
   ChannelAccount,
+  ContactHit,
   ContactProfile,
+  ContactSearchQuery,
   IdParams,
   Items,
   Locale,
@@ -38,7 +40,7 @@ import {
 import { listAudit, writeAudit } from '../../store/repos/audit.ts';
 import { listChannelAccounts } from '../../store/repos/channels.ts';
 import { listContactMessages } from '../../store/repos/messages.ts';
-import { getContact, listContactIdentities, listContactMemberships } from '../../store/repos/people.ts';
+import { getContact, listContactIdentities, listContactMemberships, searchContacts } from '../../store/repos/people.ts';
 import { hashPassword, newToken, SESSION_COOKIE, SESSION_TTL_MS, tokenHash, verifyPassword } from '../auth.ts';
 import { messageDto } from '../dto.ts';
 import { auth, HttpError, notFound, type ZodApp } from '../http.ts';
@@ -266,6 +268,14 @@ export function accountRoutes(app: ZodApp, rt: Runtime) {
 
   app.route({
     method: 'GET',
+    url: '/api/v1/contacts',
+    config: { permission: 'contacts:read' },
+    schema: { tags: ['contacts'], summary: 'Find contacts by name (any of their channel names contains q), with the groups they are in now', querystring: ContactSearchQuery, response: { 200: Items(ContactHit) } },
+    handler: async (req) => ({ items: await searchContacts(store.db, auth(req).workspaceId, req.query.q, req.query.limit) }),
+  });
+
+  app.route({
+    method: 'GET',
     url: '/api/v1/contacts/:id',
     config: { permission: 'contacts:read' },
     schema: { tags: ['contacts'], summary: "A member's profile across groups and channels", params: IdParams, response: { 200: ContactProfile } },
@@ -283,6 +293,7 @@ export function accountRoutes(app: ZodApp, rt: Runtime) {
         createdAt: contact.created_at,
         identities: identities.map((i) => ({ channelAccountId: i.channel_account_id, channelKind: i.kind as ChannelAccount['kind'], platformUserId: i.platform_user_id, displayName: i.display_name })),
         memberships: memberships.map((m) => ({
+          memberId: m.id,
           groupId: m.group_id,
           groupName: m.group_name,
           status: m.status as 'active' | 'left' | 'removed',

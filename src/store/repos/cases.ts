@@ -45,16 +45,18 @@ export type CaseRow = Awaited<ReturnType<ReturnType<typeof caseQuery>['executeTa
 export const getCase = (db: Db, workspaceId: string, id: string) => caseQuery(db, workspaceId).where('c.id', '=', id).executeTakeFirst();
 
 /** Cases newest first, with who, where and (for the evidence) the message. */
-export async function listCases(db: Db, workspaceId: string, opts: { groupId?: string; status?: string; contactId?: string; offset: number; limit: number }) {
+export async function listCases(db: Db, workspaceId: string, opts: { groupId?: string; status?: string; contactId?: string; kind?: string; offset: number; limit: number }) {
   let q = caseQuery(db, workspaceId);
   if (opts.groupId !== undefined) q = q.where('c.group_id', '=', opts.groupId);
   if (opts.status !== undefined) q = q.where('c.status', '=', opts.status);
   if (opts.contactId !== undefined) q = q.where('i.contact_id', '=', opts.contactId);
+  if (opts.kind !== undefined) q = q.where('c.kind', '=', opts.kind);
   const rows = await q.orderBy('c.id', 'desc').offset(opts.offset).limit(opts.limit).execute();
   let count = db.selectFrom('cases as c').innerJoin('identities as i', 'i.id', 'c.identity_id').select((eb) => eb.fn.countAll<number>().as('n')).where('c.workspace_id', '=', workspaceId);
   if (opts.groupId !== undefined) count = count.where('c.group_id', '=', opts.groupId);
   if (opts.status !== undefined) count = count.where('c.status', '=', opts.status);
   if (opts.contactId !== undefined) count = count.where('i.contact_id', '=', opts.contactId);
+  if (opts.kind !== undefined) count = count.where('c.kind', '=', opts.kind);
   const total = Number((await count.executeTakeFirstOrThrow()).n);
   return { rows, total };
 }

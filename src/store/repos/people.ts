@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../index.ts';
 import { newId } from '../ids.ts';
 
@@ -173,7 +174,38 @@ export const listContactMemberships = (db: Db, contactId: string) =>
     .selectFrom('memberships as m')
     .innerJoin('identities as i', 'i.id', 'm.identity_id')
     .innerJoin('groups as g', 'g.id', 'm.group_id')
-    .select(['m.group_id', 'g.name as group_name', 'm.status', 'm.role', 'm.joined_at', 'm.left_at', 'm.message_count'])
+    .select(['m.id', 'm.group_id', 'g.name as group_name', 'm.status', 'm.role', 'm.joined_at', 'm.left_at', 'm.message_count'])
     .where('i.contact_id', '=', contactId)
     .orderBy('m.joined_at', 'desc')
     .execute();
+
+/**
+ * Contacts of the workspace with a (non-bot) identity whose name contains `q`, ignoring case, with
+ * the groups they are in now; names that start with `q` first.
+ */
+export async function searchContacts(db: Db, workspaceId: string, q: string, limit: number) {
+  const starts = `${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const like = `%${starts}`;
+  const hits = await db
+    .selectFrom('identities as i')
+    .select(['i.contact_id', (eb) => eb.fn.min('i.display_name').as('display_name')])
+    .where('i.workspace_id', '=', workspaceId)
+    .where('i.is_bot', '=', 0)
+    .where(sql<boolean>`lower(i.display_name) like ${like} escape '\\'`)
+    .groupBy('i.contact_id')
+    .orderBy(sql`min(case when lower(i.display_name) like ${starts} escape '\\' then 0 else 1 end)`)
+    .orderBy(sql`min(i.display_name)`)
+    .limit(limit)
+    .execute();
+  if (hits.length === 0) return [];
+  const groups = await db
+    .selectFrom('memberships as m')
+    .innerJoin('identities as i', 'i.id', 'm.identity_id')
+    .innerJoin('groups as g', 'g.id', 'm.group_id')
+    .select(['i.contact_id', 'g.id', 'g.name'])
+    .where('i.contact_id', 'in', hits.map((h) => h.contact_id))
+    .where('m.status', '=', 'active')
+    .orderBy('g.name')
+    .execute();
+  return hits.map((h) => ({ id: h.contact_id, displayName: h.display_name, groups: groups.filter((g) => g.contact_id === h.contact_id).map((g) => ({ id: g.id, name: g.name })) }));
+}
