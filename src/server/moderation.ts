@@ -166,7 +166,8 @@ export class ModerationStage {
         kind,
         action: decision.action,
         applied: decision.applied,
-        details: { ...decision.lead.details, ...(strict ? { reason: 'first messages' } : {}) },
+        // Said in the workspace's language: the console shows a case's reason as it is.
+        details: { ...decision.lead.details, ...(strict ? { reason: say(state.locale, 'reason.firstMessages') } : {}) },
         effects: outcome.effects,
         actor: AUTOMATIC,
       }),

@@ -87,7 +87,7 @@ for (const engine of ENGINES) {
         const msg = await waitFor(() => alice.messages().find((m) => m.text === '能开发票吗'), 'alice sees it');
         await waitFor(() => alice.frames.find((f) => f.type === 'message_deleted' && f.messageId === msg.id), 'deleted: a first message');
         const [c] = await cases();
-        assert.deepEqual([c.action, c.member.name, c.words[0].action], ['block', '新人', 'warn']);
+        assert.deepEqual([c.action, c.member.name, c.words[0].action, c.reason], ['block', '新人', 'warn', '新成员的前几条消息从严处理']);
       } finally {
         carol.close();
       }
