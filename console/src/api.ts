@@ -5,7 +5,10 @@
 import type {
   ActionResult,
   AuditEntry,
+  BlacklistEntry,
   Case,
+  CaseKind,
+  ContactHit,
   ContactProfile,
   Group,
   GroupCreate,
@@ -19,6 +22,7 @@ import type {
   RuleOut,
   Session,
   SetupBody,
+  Standing,
   TeamMember,
   TeamMemberCreate,
   User,
@@ -132,6 +136,29 @@ export interface MessagePage {
   nextBefore: string | null;
 }
 
+export interface CaseFilter {
+  status?: Case['status'];
+  groupId?: string;
+  kind?: CaseKind;
+  contactId?: string;
+}
+
+export interface BlacklistCreate {
+  contactId: string;
+  /** null: every group of the workspace. */
+  groupId: string | null;
+  reason: string;
+  evidenceMessageId?: string;
+  /** Omitted: until lifted. */
+  expiresInDays?: number;
+}
+
+export interface AlertSettings {
+  webhookUrl: string;
+  secretSet: boolean;
+  secret: string | null;
+}
+
 /** The operator console's API (session cookie + CSRF header). */
 export const api = {
   setupStatus: () => call<{ needsOwner: boolean }>('GET', '/api/v1/setup'),
@@ -159,7 +186,11 @@ export const api = {
   sendMessage: (id: string, text: string) => call<{ outboxId: string }>('POST', `/api/v1/groups/${enc(id)}/messages`, { body: { text } }),
   /** Moderation: queued (202); the live feed says when it is done (`message_deleted`, `membership`). */
   deleteMessage: (id: string, messageId: string) => call<{ outboxId: string }>('POST', `/api/v1/groups/${enc(id)}/messages/${enc(messageId)}/delete`),
-  removeMember: (id: string, memberId: string) => call<ActionResult>('POST', `/api/v1/groups/${enc(id)}/members/${enc(memberId)}/remove`, {}),
+  /** Member actions: each writes a case and answers with it (its effects say what happened). */
+  removeMember: (id: string, memberId: string, reason = '') => call<ActionResult>('POST', `/api/v1/groups/${enc(id)}/members/${enc(memberId)}/remove`, { body: { reason } }),
+  warnMember: (id: string, memberId: string, body: { reason: string; messageId?: string }) => call<ActionResult>('POST', `/api/v1/groups/${enc(id)}/members/${enc(memberId)}/warn`, { body }),
+  muteMember: (id: string, memberId: string, body: { minutes: number; reason: string }) => call<ActionResult>('POST', `/api/v1/groups/${enc(id)}/members/${enc(memberId)}/mute`, { body }),
+  unmuteMember: (id: string, memberId: string) => call<{ lifted: number }>('POST', `/api/v1/groups/${enc(id)}/members/${enc(memberId)}/unmute`),
 
   rules: (groupId: string) => call<{ items: RuleOut[] }>('GET', `/api/v1/rules${query({ groupId })}`),
   createRule: (body: RuleInput) => call<RuleOut>('POST', '/api/v1/rules', { body }),
@@ -172,9 +203,21 @@ export const api = {
   deleteWordList: (id: string) => call<void>('DELETE', `/api/v1/word-lists/${enc(id)}`),
   words: (id: string, offset: number, limit: number) => call<WordPage>('GET', `/api/v1/word-lists/${enc(id)}/words${query({ offset, limit })}`),
   putWords: (id: string, words: WordInput[]) => call<WordsSaved>('PUT', `/api/v1/word-lists/${enc(id)}/words`, { body: { words } }),
-  cases: (offset: number, limit: number, groupId?: string) => call<{ items: Case[] }>('GET', `/api/v1/cases${query({ offset, limit, groupId })}`),
+  cases: (offset: number, limit: number, filter: CaseFilter = {}) => call<{ items: Case[]; total: number }>('GET', `/api/v1/cases${query({ offset, limit, ...filter })}`),
+  resolveCase: (id: string) => call<Case>('POST', `/api/v1/cases/${enc(id)}/resolve`),
+  undoCase: (id: string) => call<Case>('POST', `/api/v1/cases/${enc(id)}/undo`),
+
+  blacklist: (offset: number, limit: number, filter: { active?: boolean; contactId?: string } = {}) =>
+    call<{ items: BlacklistEntry[]; total: number }>('GET', `/api/v1/blacklist${query({ offset, limit, active: filter.active === undefined ? undefined : String(filter.active), contactId: filter.contactId })}`),
+  addToBlacklist: (body: BlacklistCreate) => call<BlacklistEntry>('POST', '/api/v1/blacklist', { body }),
+  liftBlacklist: (id: string) => call<BlacklistEntry>('POST', `/api/v1/blacklist/${enc(id)}/lift`),
+
+  alerts: () => call<AlertSettings>('GET', '/api/v1/workspace/alerts'),
+  putAlerts: (body: { webhookUrl: string; rotateSecret?: boolean }) => call<AlertSettings>('PUT', '/api/v1/workspace/alerts', { body }),
 
   contact: (id: string) => call<ContactProfile>('GET', `/api/v1/contacts/${enc(id)}`),
+  searchContacts: (q: string) => call<{ items: ContactHit[] }>('GET', `/api/v1/contacts${query({ q, limit: 20 })}`),
+  standing: (id: string) => call<Standing>('GET', `/api/v1/contacts/${enc(id)}/standing`),
 };
 
 /** The web community's member API (bearer token kept in localStorage). */

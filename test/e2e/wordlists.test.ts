@@ -1,6 +1,6 @@
 // Sensitive words in the browser: the owner creates a word list on the Moderation page (a second
 // spelling of the same word is merged and said so), a member's message hits it and is deleted, and
-// the Cases tab shows who, which word and the struck-through evidence. The server runs in-process
+// the review queue shows who, which word and the struck-through evidence. The server runs in-process
 // on SQLite, serving the built console.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -63,6 +63,8 @@ describe('word lists and cases in the browser', { skip: process.env.SHEQUN_SKIP_
     await op.getByTestId('login-submit').click();
     await op.waitForURL('**/moderation');
     await op.getByTestId('nav-menu').getByText('内容安全').waitFor();
+    // The review queue comes first; the word lists are the second tab.
+    await op.getByTestId('tab-lists').click();
 
     await op.getByTestId('wordlist-add').click();
     await op.getByTestId('wordlist-name').fill('广告引流');

@@ -11,6 +11,7 @@ import { SessionContext, errorText, type ConsoleSession } from './context.ts';
 import { ConsoleLayout } from './Layout.tsx';
 import { allows } from './permissions.ts';
 import { AuditPage } from './pages/AuditPage.tsx';
+import { BlacklistPage } from './pages/BlacklistPage.tsx';
 import { ContactPage } from './pages/ContactPage.tsx';
 import { GroupDetailPage } from './pages/GroupDetailPage.tsx';
 import { GroupsPage } from './pages/GroupsPage.tsx';
@@ -166,6 +167,7 @@ export default function ConsoleApp() {
             <Route path="/groups/:id" element={<GroupDetailPage />} />
             <Route path="/contacts/:id" element={<ContactPage />} />
             <Route path="/moderation" element={<ModerationPage />} />
+            <Route path="/blacklist" element={<BlacklistPage />} />
             <Route path="/team" element={<TeamPage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="/settings" element={<SettingsPage />} />

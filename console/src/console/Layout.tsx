@@ -1,9 +1,10 @@
-import { AuditOutlined, SafetyOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UserOutlined, WechatOutlined } from '@ant-design/icons';
-import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { AuditOutlined, SafetyOutlined, LogoutOutlined, SettingOutlined, StopOutlined, TeamOutlined, UserOutlined, WechatOutlined } from '@ant-design/icons';
+import { Avatar, Badge, Button, Dropdown, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useI18n } from '../i18n.ts';
 import { useSession } from './context.ts';
 import { LocaleSwitch } from './LocaleSwitch.tsx';
+import { useOpenCases } from './moderation/useOpenCases.tsx';
 
 export function ConsoleLayout() {
   const { t } = useI18n();
@@ -11,10 +12,21 @@ export function ConsoleLayout() {
   const navigate = useNavigate();
   const { pathname } = useLocation();
   const section = pathname.startsWith('/contacts') ? '/groups' : `/${pathname.split('/')[1] ?? ''}`;
+  const openCases = useOpenCases();
 
   const items = [
     { key: '/groups', icon: <WechatOutlined />, label: t('nav.groups') },
-    { key: '/moderation', icon: <SafetyOutlined />, label: t('nav.moderation') },
+    {
+      key: '/moderation',
+      icon: <SafetyOutlined />,
+      label: (
+        <span className="c-nav-badged" data-testid="nav-moderation" data-open-cases={openCases ?? ''}>
+          {t('nav.moderation')}
+          <Badge count={openCases ?? 0} size="small" overflowCount={99} title={t('nav.openCases', { count: openCases ?? 0 })} />
+        </span>
+      ),
+    },
+    { key: '/blacklist', icon: <StopOutlined />, label: t('nav.blacklist') },
     { key: '/team', icon: <TeamOutlined />, label: t('nav.team') },
     ...(can('audit:read') ? [{ key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') }] : []),
     { key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') },

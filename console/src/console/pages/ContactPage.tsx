@@ -1,11 +1,16 @@
-import { Card, Descriptions, Empty, List, Result, Space, Spin, Table, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { StopOutlined } from '@ant-design/icons';
+import { Button, Card, Descriptions, Empty, List, Result, Space, Spin, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
 import type { ContactProfile } from '../../../../src/shared/api.ts';
+import type { LiveFrame } from '../../../../src/shared/webchat-protocol.ts';
 import { api, ApiRequestError } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { MessageText } from '../../shared/MessageText.tsx';
 import { errorText, useSession } from '../context.ts';
+import { useLiveFeed } from '../live.ts';
+import { BlacklistModal, MemberActionsMenu, useMemberActions } from '../moderation/MemberActions.tsx';
+import { StandingCard } from '../moderation/StandingCard.tsx';
 import { PageHeader } from '../PageHeader.tsx';
 
 type Membership = ContactProfile['memberships'][number];
@@ -15,14 +20,29 @@ const STATUS_COLOR = { active: 'green', left: 'default', removed: 'red' } as con
 export function ContactPage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
-  const { formatTime } = useSession();
+  const { formatTime, can } = useSession();
+  const [params] = useSearchParams();
   const [contact, setContact] = useState<ContactProfile | null>(null);
   const [error, setError] = useState<unknown>(null);
+  /** Bumped when something may have changed the contact's standing (an action, a live case). */
+  const [version, setVersion] = useState(0);
+  const [blacklisting, setBlacklisting] = useState(false);
+  const canAct = can('moderation:act');
 
   useEffect(() => {
     setError(null);
     api.contact(id).then(setContact, setError);
-  }, [id]);
+  }, [id, version]);
+
+  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+  const onFrame = useCallback((f: LiveFrame) => f.type === 'case' && f.case.member.contactId === id && refresh(), [id, refresh]);
+  const opened = useRef(false);
+  const onOpen = useCallback(() => {
+    if (opened.current) refresh();
+    opened.current = true;
+  }, [refresh]);
+  useLiveFeed(onFrame, onOpen);
+  const actions = useMemberActions(refresh);
 
   if (error) {
     const missing = error instanceof ApiRequestError && error.status === 404;
@@ -39,8 +59,19 @@ export function ContactPage() {
 
   return (
     <div data-testid="contact-profile">
-      <PageHeader back={groupsBack} title={<span data-testid="contact-name">{contact.displayName}</span>} subtitle={t('contact.title')} />
-      <Space direction="vertical" size="large" className="c-full">
+      <PageHeader
+        back={groupsBack}
+        title={<span data-testid="contact-name">{contact.displayName}</span>}
+        subtitle={t('contact.title')}
+        extra={
+          canAct && (
+            <Button danger icon={<StopOutlined />} onClick={() => setBlacklisting(true)} data-testid="contact-blacklist">
+              {t('bl.add')}
+            </Button>
+          )
+        }
+      />
+      <Space orientation="vertical" size="large" className="c-full">
         <Card size="small">
           <Descriptions column={{ xs: 1, md: 3 }} size="small">
             <Descriptions.Item label={t('contact.col.displayName')}>{contact.displayName}</Descriptions.Item>
@@ -50,7 +81,7 @@ export function ContactPage() {
         </Card>
         <Card size="small" title={t('contact.memberships')}>
           <Table<Membership>
-            rowKey="groupId"
+            rowKey="memberId"
             size="small"
             pagination={false}
             dataSource={contact.memberships}
@@ -62,9 +93,27 @@ export function ContactPage() {
               { title: t('members.col.joined'), dataIndex: 'joinedAt', render: (ms: number) => formatTime(ms) },
               { title: t('members.col.left'), dataIndex: 'leftAt', render: (ms: number | null) => formatTime(ms) },
               { title: t('members.col.messages'), dataIndex: 'messageCount', align: 'right' },
+              ...(canAct
+                ? [
+                    {
+                      title: t('common.actions'),
+                      key: 'actions',
+                      width: 110,
+                      render: (_: unknown, m: Membership) =>
+                        m.role === 'owner' ? null : (
+                          <MemberActionsMenu
+                            target={{ groupId: m.groupId, groupName: m.groupName, contactId: contact.id, name: contact.displayName, memberId: m.memberId }}
+                            active={m.status === 'active'}
+                            onPick={actions.open}
+                          />
+                        ),
+                    },
+                  ]
+                : []),
             ]}
           />
         </Card>
+        <StandingCard contact={contact} version={version} highlight={params.get('case')} onChanged={refresh} />
         <Card size="small" title={t('contact.identities')}>
           <Table<Identity>
             rowKey={(i) => `${i.channelAccountId}:${i.platformUserId}`}
@@ -106,6 +155,18 @@ export function ContactPage() {
           )}
         </Card>
       </Space>
+      {actions.element}
+      {blacklisting && (
+        <BlacklistModal
+          contact={{ id: contact.id, name: contact.displayName }}
+          groups={contact.memberships.map((m) => ({ id: m.groupId, name: m.groupName }))}
+          onClose={() => setBlacklisting(false)}
+          onDone={() => {
+            setBlacklisting(false);
+            refresh();
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -2,18 +2,18 @@ import { DeleteOutlined, EditOutlined, FormOutlined, PlusOutlined } from '@ant-d
 import { Alert, App, Button, Empty, Form, Input, Modal, Popconfirm, Select, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { WORDS_PER_LIST_MAX, type Case, type CaseAction, type Group, type WordInput, type WordList } from '../../../../src/shared/api.ts';
+import { WORDS_PER_LIST_MAX, type Group, type WordInput, type WordList } from '../../../../src/shared/api.ts';
 import { api, type ModerationAction, type WordsSaved } from '../../api.ts';
-import { useI18n, type Translate } from '../../i18n.ts';
+import { useI18n } from '../../i18n.ts';
 import { useReportError, useSession } from '../context.ts';
+import { ActionTag } from '../moderation/CaseTable.tsx';
+import { ReviewQueue } from '../moderation/ReviewQueue.tsx';
 import { PageHeader } from '../PageHeader.tsx';
 
 const ACTIONS: readonly ModerationAction[] = ['block', 'warn', 'alert'];
-const ACTION_COLOR: Record<CaseAction, string> = { block: 'red', warn: 'orange', alert: 'blue', mute: 'purple', kick: 'volcano', ban: 'magenta', refuse: 'default', lockdown: 'gold' };
 const WORD_MAX = 50;
 const WORD_PAGE = 200;
-const CASE_PAGE = 50;
-const TABS = ['lists', 'cases'] as const;
+const TABS = ['cases', 'lists'] as const;
 type TabKey = (typeof TABS)[number];
 
 /** Action suffixes accepted at the end of a line: the API's names, and the Chinese labels. */
@@ -43,19 +43,11 @@ export function formatWords(words: readonly WordInput[], fallback: ModerationAct
   return words.map((w) => (w.action === fallback ? w.word : `${w.word},${w.action}`)).join('\n');
 }
 
-function ActionTag({ action, t }: { action: CaseAction; t: Translate }) {
-  return (
-    <Tag color={ACTION_COLOR[action]} bordered={false}>
-      {t(`mod.action.${action}`)}
-    </Tag>
-  );
-}
-
 export function ModerationPage() {
   const { t } = useI18n();
   const report = useReportError();
   const [params, setParams] = useSearchParams();
-  const tab: TabKey = params.get('tab') === 'cases' ? 'cases' : 'lists';
+  const tab: TabKey = params.get('tab') === 'lists' ? 'lists' : 'cases';
   const [groups, setGroups] = useState<Group[]>([]);
 
   useEffect(() => {
@@ -69,7 +61,7 @@ export function ModerationPage() {
 
   const pane = {
     lists: <WordListsTab groups={groups} groupName={groupName} />,
-    cases: <CasesTab groups={groups} groupName={groupName} />,
+    cases: <ReviewQueue groups={groups} />,
   } satisfies Record<TabKey, React.ReactNode>;
 
   return (
@@ -379,148 +371,5 @@ function RenameModal({ list, onClose, onSaved }: { list: WordList; onClose: () =
         </div>
       </Form>
     </Modal>
-  );
-}
-
-function CasesTab({ groups, groupName }: { groups: Group[]; groupName: (id: string | null) => string }) {
-  const { t } = useI18n();
-  const { formatTime } = useSession();
-  const report = useReportError();
-  const [groupId, setGroupId] = useState<string | undefined>(undefined);
-  const [items, setItems] = useState<Case[] | null>(null);
-  const [more, setMore] = useState(false);
-  const [loading, setLoading] = useState(false);
-
-  const load = useCallback(
-    async (offset: number) => {
-      setLoading(true);
-      try {
-        const r = await api.cases(offset, CASE_PAGE, groupId);
-        setItems((cur) => (offset === 0 ? r.items : [...(cur ?? []), ...r.items]));
-        setMore(r.items.length === CASE_PAGE);
-      } catch (e) {
-        report(e);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [groupId, report],
-  );
-
-  useEffect(() => {
-    setItems(null);
-    void load(0);
-  }, [load]);
-
-  const empty = items !== null && items.length === 0 && groupId === undefined;
-
-  return (
-    <>
-      <div className="c-tab-toolbar">
-        <Select<string>
-          allowClear
-          placeholder={t('mod.cases.filterGroup')}
-          value={groupId}
-          onChange={(v) => setGroupId(v ?? undefined)}
-          options={groups.map((g) => ({ value: g.id, label: g.name }))}
-          style={{ minWidth: 220 }}
-          data-testid="case-group-filter"
-        />
-      </div>
-      {empty ? (
-        <Empty
-          className="c-empty"
-          image={Empty.PRESENTED_IMAGE_SIMPLE}
-          data-testid="case-empty"
-          description={
-            <>
-              <Typography.Title level={5}>{t('mod.cases.empty.title')}</Typography.Title>
-              <Typography.Paragraph type="secondary" className="c-empty-body">
-                {t('mod.cases.empty.body')}
-              </Typography.Paragraph>
-            </>
-          }
-        />
-      ) : (
-        <>
-          <Table<Case>
-            rowKey="id"
-            loading={items === null}
-            dataSource={items ?? []}
-            pagination={false}
-            data-testid="case-table"
-            scroll={{ x: 960 }}
-            onRow={(c) => ({ 'data-testid': 'case-row', 'data-case-id': c.id }) as React.HTMLAttributes<HTMLElement>}
-            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('mod.cases.empty.title')} /> }}
-            columns={[
-              { title: t('mod.cases.col.time'), dataIndex: 'createdAt', width: 160, render: (ms: number) => formatTime(ms) },
-              { title: t('mod.cases.col.group'), dataIndex: 'groupId', width: 140, render: (id: string | null) => (id ? <Link to={`/groups/${id}`}>{groupName(id)}</Link> : t('common.none')) },
-              { title: t('mod.cases.col.member'), key: 'member', width: 120, render: (_, c) => <Link to={`/contacts/${c.member.contactId}`} data-testid="case-member">{c.member.name}</Link> },
-              {
-                title: t('mod.cases.col.words'),
-                key: 'words',
-                width: 160,
-                render: (_, c) => (
-                  <Space size={[4, 4]} wrap>
-                    {c.words.map((w) => (
-                      <Tag key={`${w.listId}:${w.word}`} color={ACTION_COLOR[w.action]} data-testid="case-word">
-                        {w.word}
-                      </Tag>
-                    ))}
-                  </Space>
-                ),
-              },
-              {
-                title: t('mod.cases.col.action'),
-                key: 'action',
-                width: 180,
-                render: (_, c) => (
-                  <span data-testid="case-action">
-                    <ActionTag action={c.applied} t={t} />
-                    {c.action !== c.applied && <Typography.Text type="secondary">{t('mod.cases.unsupported')}</Typography.Text>}
-                  </span>
-                ),
-              },
-              {
-                title: t('mod.cases.col.evidence'),
-                key: 'evidence',
-                render: (_, c) =>
-                  c.evidence.text === null ? (
-                    t('common.none')
-                  ) : (
-                    <Space size={6} wrap>
-                      <Typography.Text delete={c.evidence.deletedAt !== null} data-testid="case-evidence" data-deleted={c.evidence.deletedAt !== null}>
-                        {c.evidence.text}
-                      </Typography.Text>
-                      {c.evidence.deletedAt !== null && (
-                        <Tag bordered={false} title={formatTime(c.evidence.deletedAt)}>
-                          {t('mod.cases.evidenceDeleted')}
-                        </Tag>
-                      )}
-                    </Space>
-                  ),
-              },
-              {
-                title: t('mod.cases.col.status'),
-                dataIndex: 'status',
-                width: 90,
-                render: (s: Case['status']) => <Tag color={s === 'open' ? 'gold' : s === 'resolved' ? 'green' : 'default'}>{t(`mod.cases.status.${s}`)}</Tag>,
-              },
-            ]}
-          />
-          {items !== null && items.length > 0 && (
-            <div className="c-load-more">
-              {more ? (
-                <Button onClick={() => void load(items.length)} loading={loading}>
-                  {t('common.loadMore')}
-                </Button>
-              ) : (
-                <Typography.Text type="secondary">{t('common.noMore')}</Typography.Text>
-              )}
-            </div>
-          )}
-        </>
-      )}
-    </>
   );
 }

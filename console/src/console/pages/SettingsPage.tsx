@@ -1,7 +1,7 @@
-import { Alert, App, Button, Form, Input, Select, Spin } from 'antd';
+import { Alert, App, Button, Form, Input, Popconfirm, Select, Space, Spin, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { WorkspacePatch, type Workspace } from '../../../../src/shared/api.ts';
-import { api } from '../../api.ts';
+import { AlertSettings as AlertSettingsSchema, WorkspacePatch, type Workspace } from '../../../../src/shared/api.ts';
+import { api, type AlertSettings } from '../../api.ts';
 import { LOCALES, useI18n, type Locale } from '../../i18n.ts';
 import { useReportError, useSession } from '../context.ts';
 import { PageHeader } from '../PageHeader.tsx';
@@ -76,6 +76,112 @@ export function SettingsPage() {
           </Form>
         )}
       </div>
+      {editable && <AlertsPanel />}
     </>
+  );
+}
+
+/** The confirm button of the rotate popover, for tests (antd's props take no data-* keys). */
+const rotateConfirmTestId = { 'data-testid': 'alerts-rotate-confirm' };
+
+/**
+ * Where alerts go besides the console: a webhook URL that gets every new case as a signed POST,
+ * with the signing secret to copy into the receiver (and rotate when it leaks).
+ */
+function AlertsPanel() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const report = useReportError();
+  const [alerts, setAlerts] = useState<AlertSettings | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [form] = Form.useForm<{ webhookUrl: string }>();
+
+  useEffect(() => {
+    api.alerts().then((a) => {
+      setAlerts(a);
+      form.setFieldsValue({ webhookUrl: a.webhookUrl });
+    }, report);
+  }, [form, report]);
+
+  async function save(webhookUrl: string, rotateSecret: boolean) {
+    setBusy(true);
+    try {
+      const next = await api.putAlerts({ webhookUrl, rotateSecret });
+      setAlerts(next);
+      form.setFieldsValue({ webhookUrl: next.webhookUrl });
+      void message.success(t(rotateSecret ? 'alerts.rotated' : next.webhookUrl ? 'alerts.saved' : 'alerts.cleared'));
+    } catch (e) {
+      report(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="c-panel c-narrow c-section" data-testid="alerts-panel">
+      <Typography.Title level={5}>{t('alerts.title')}</Typography.Title>
+      <Typography.Paragraph type="secondary">{t('alerts.hint')}</Typography.Paragraph>
+      {!alerts ? (
+        <Spin />
+      ) : (
+        <Form<{ webhookUrl: string }> form={form} layout="vertical" onFinish={(v) => void save(v.webhookUrl, false)} requiredMark={false}>
+          <Form.Item
+            name="webhookUrl"
+            label={t('alerts.url')}
+            extra={t('alerts.urlHint')}
+            normalize={(v: string) => v.trim()}
+            rules={[zodRule(AlertSettingsSchema.shape.webhookUrl, t('alerts.urlInvalid'))]}
+          >
+            <Input placeholder="https://example.com/shequn-alerts" maxLength={2000} data-testid="alerts-url" />
+          </Form.Item>
+          {alerts.secret && (
+            <Form.Item label={t('alerts.secret')} extra={t('alerts.secretHint')}>
+              <Space.Compact className="c-full">
+                <Input.Password value={alerts.secret} readOnly data-testid="alerts-secret" />
+                <Button
+                  onClick={() => {
+                    if (!alerts.secret) return;
+                    navigator.clipboard.writeText(alerts.secret).then(
+                      () => void message.success(t('common.copied')),
+                      () => void message.error(t('alerts.copyFailed')),
+                    );
+                  }}
+                  data-testid="alerts-copy"
+                >
+                  {t('common.copy')}
+                </Button>
+              </Space.Compact>
+            </Form.Item>
+          )}
+          <Space>
+            <Button type="primary" htmlType="submit" loading={busy} data-testid="alerts-save">
+              {t('common.save')}
+            </Button>
+            {alerts.secret && (
+              <Popconfirm
+                title={t('alerts.rotateConfirm')}
+                description={<div className="c-popconfirm-body">{t('alerts.rotateHint')}</div>}
+                onConfirm={() => save(form.getFieldValue('webhookUrl') ?? alerts.webhookUrl, true)}
+                okText={t('alerts.rotate')}
+                okButtonProps={{ danger: true, ...rotateConfirmTestId }}
+                cancelText={t('common.cancel')}
+              >
+                <Button danger disabled={busy} data-testid="alerts-rotate">
+                  {t('alerts.rotate')}
+                </Button>
+              </Popconfirm>
+            )}
+          </Space>
+          <div className="c-signature" data-testid="alerts-signature">
+            <Typography.Text strong>{t('alerts.verifyTitle')}</Typography.Text>
+            <Typography.Paragraph type="secondary">{t('alerts.verifyHint')}</Typography.Paragraph>
+            <pre className="c-code">
+              {['X-Shequn-Event: case.created', 'X-Shequn-Timestamp: 1735689600000', 'X-Shequn-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>'].join('\n')}
+            </pre>
+            <Typography.Paragraph type="secondary">{t('alerts.verifySteps')}</Typography.Paragraph>
+          </div>
+        </Form>
+      )}
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 import { UserDeleteOutlined } from '@ant-design/icons';
-import { App, Button, Empty, Popconfirm, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Empty, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { Group, Member } from '../../../../../src/shared/api.ts';
@@ -8,6 +8,7 @@ import { api } from '../../../api.ts';
 import { useI18n } from '../../../i18n.ts';
 import { useReportError, useSession } from '../../context.ts';
 import { useLiveFeed } from '../../live.ts';
+import { MemberActionsMenu, useMemberActions, type ActionTarget } from '../../moderation/MemberActions.tsx';
 
 const PAGE_SIZE = 20;
 const STATUS_COLOR = { active: 'green', left: 'default', removed: 'red' } as const;
@@ -67,6 +68,9 @@ export function MembersTab({ group }: { group: Group }) {
     opened.current = true;
   }, [refresh]);
   useLiveFeed(onFrame, onOpen);
+  // A warning may pass a threshold and remove the member: the list follows the live feed, and is read again now.
+  const actions = useMemberActions(refresh);
+  const target = (m: Member): ActionTarget => ({ groupId: group.id, groupName: group.name, contactId: m.contactId, name: m.displayName, memberId: m.id });
 
   async function remove(m: Member) {
     try {
@@ -100,75 +104,83 @@ export function MembersTab({ group }: { group: Group }) {
   }
 
   return (
-    <Table<Member>
-      rowKey="id"
-      loading={loading}
-      dataSource={data?.items ?? []}
-      data-testid="members-table"
-      onRow={(m) => ({ 'data-testid': 'member-row', 'data-member-id': m.id, 'data-status': m.status }) as React.HTMLAttributes<HTMLElement>}
-      pagination={{ current: page, pageSize: PAGE_SIZE, total: data?.total ?? 0, onChange: setPage, showTotal: (total) => t('members.total', { total }), hideOnSinglePage: false }}
-      columns={[
-        {
-          title: t('members.col.name'),
-          dataIndex: 'displayName',
-          render: (name: string, m) => (
-            <Link to={`/contacts/${m.contactId}`} data-testid="member-link">
-              {name}
-            </Link>
-          ),
-        },
-        { title: t('members.col.role'), dataIndex: 'role', render: (r: Member['role']) => t(`memberRole.${r}`) },
-        {
-          title: t('members.col.status'),
-          dataIndex: 'status',
-          render: (s: Member['status'], m) => {
-            const tag = (
-              <Tag color={STATUS_COLOR[s]} data-testid="member-status">
-                {t(`memberStatus.${s}`)}
-              </Tag>
-            );
-            return s !== 'active' && m.leftAt !== null ? <Tooltip title={t('members.leftAt', { time: formatTime(m.leftAt) })}>{tag}</Tooltip> : tag;
+    <>
+      <Table<Member>
+        rowKey="id"
+        loading={loading}
+        dataSource={data?.items ?? []}
+        data-testid="members-table"
+        onRow={(m) => ({ 'data-testid': 'member-row', 'data-member-id': m.id, 'data-status': m.status }) as React.HTMLAttributes<HTMLElement>}
+        pagination={{ current: page, pageSize: PAGE_SIZE, total: data?.total ?? 0, onChange: setPage, showTotal: (total) => t('members.total', { total }), hideOnSinglePage: false }}
+        columns={[
+          {
+            title: t('members.col.name'),
+            dataIndex: 'displayName',
+            render: (name: string, m) => (
+              <Link to={`/contacts/${m.contactId}`} data-testid="member-link">
+                {name}
+              </Link>
+            ),
           },
-        },
-        { title: t('members.col.joined'), dataIndex: 'joinedAt', render: (ms: number) => formatTime(ms) },
-        { title: t('members.col.messages'), dataIndex: 'messageCount', align: 'right' },
-        { title: t('members.col.lastMessage'), dataIndex: 'lastMessageAt', render: (ms: number | null) => formatTime(ms) },
-        ...(canModerate
-          ? [
-              {
-                title: t('common.actions'),
-                key: 'actions',
-                width: 120,
-                render: (_: unknown, m: Member) => {
-                  // A platform's group owner cannot be removed; only people in the group can be.
-                  if (m.status !== 'active' || m.role === 'owner') return null;
-                  if (removing.has(m.id)) {
+          { title: t('members.col.role'), dataIndex: 'role', render: (r: Member['role']) => t(`memberRole.${r}`) },
+          {
+            title: t('members.col.status'),
+            dataIndex: 'status',
+            render: (s: Member['status'], m) => {
+              const tag = (
+                <Tag color={STATUS_COLOR[s]} data-testid="member-status">
+                  {t(`memberStatus.${s}`)}
+                </Tag>
+              );
+              return s !== 'active' && m.leftAt !== null ? <Tooltip title={t('members.leftAt', { time: formatTime(m.leftAt) })}>{tag}</Tooltip> : tag;
+            },
+          },
+          { title: t('members.col.joined'), dataIndex: 'joinedAt', render: (ms: number) => formatTime(ms) },
+          { title: t('members.col.messages'), dataIndex: 'messageCount', align: 'right' },
+          { title: t('members.col.lastMessage'), dataIndex: 'lastMessageAt', render: (ms: number | null) => formatTime(ms) },
+          ...(canModerate
+            ? [
+                {
+                  title: t('common.actions'),
+                  key: 'actions',
+                  width: 200,
+                  render: (_: unknown, m: Member) => {
+                    // A platform's group owner is not moderated from here; only people in the group can be removed.
+                    if (m.role === 'owner') return null;
+                    const menu = <MemberActionsMenu target={target(m)} active={m.status === 'active' && !removing.has(m.id)} onPick={actions.open} />;
+                    if (m.status !== 'active') return menu;
+                    if (removing.has(m.id)) {
+                      return (
+                        <Button size="small" type="text" loading data-testid="member-removing">
+                          {t('members.removing')}
+                        </Button>
+                      );
+                    }
                     return (
-                      <Button size="small" type="text" loading data-testid="member-removing">
-                        {t('members.removing')}
-                      </Button>
+                      <Space size={4}>
+                        {menu}
+                        <Popconfirm
+                          title={t('members.removeConfirm', { name: m.displayName })}
+                          description={<div className="c-popconfirm-body">{t('members.removeHint')}</div>}
+                          placement="topRight"
+                          onConfirm={() => remove(m)}
+                          okText={t('members.remove')}
+                          okButtonProps={{ danger: true, ...confirmTestId }}
+                          cancelText={t('common.cancel')}
+                        >
+                          <Button size="small" type="text" danger icon={<UserDeleteOutlined />} data-testid="member-remove">
+                            {t('members.remove')}
+                          </Button>
+                        </Popconfirm>
+                      </Space>
                     );
-                  }
-                  return (
-                    <Popconfirm
-                      title={t('members.removeConfirm', { name: m.displayName })}
-                      description={<div className="c-popconfirm-body">{t('members.removeHint')}</div>}
-                      placement="topRight"
-                      onConfirm={() => remove(m)}
-                      okText={t('members.remove')}
-                      okButtonProps={{ danger: true, ...confirmTestId }}
-                      cancelText={t('common.cancel')}
-                    >
-                      <Button size="small" type="text" danger icon={<UserDeleteOutlined />} data-testid="member-remove">
-                        {t('members.remove')}
-                      </Button>
-                    </Popconfirm>
-                  );
+                  },
                 },
-              },
-            ]
-          : []),
-      ]}
-    />
+              ]
+            : []),
+        ]}
+      />
+      {actions.element}
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import { DeleteOutlined, SendOutlined } from '@ant-design/icons';
+import { DeleteOutlined, ExclamationCircleOutlined, SendOutlined, StopOutlined } from '@ant-design/icons';
 import { Alert, App, Avatar, Badge, Button, Empty, Input, Popconfirm, Space, Tag, Tooltip, Typography } from 'antd';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
@@ -11,6 +11,7 @@ import { ApiRequestError } from '../../../api.ts';
 import { markDeleted, mergeMessages } from '../../../shared/messages.ts';
 import { useReportError, useSession } from '../../context.ts';
 import { useLiveFeed } from '../../live.ts';
+import { useMemberActions, type MemberAction } from '../../moderation/MemberActions.tsx';
 import { MAX_MESSAGE_LENGTH } from '../../../../../src/shared/limits.ts';
 
 const PAGE = 50;
@@ -72,6 +73,13 @@ export function MessagesTab({ group }: { group: Group }) {
     opened.current = true;
   }, [loadLatest]);
   const live = useLiveFeed(onFrame, onOpen);
+  // What an action does reaches the log by itself (the bot's warning, deletions).
+  const actions = useMemberActions();
+
+  function act(action: Extract<MemberAction, 'warn' | 'blacklist'>, m: Message) {
+    if (!m.sender.contactId) return;
+    actions.open(action, { groupId: group.id, groupName: group.name, contactId: m.sender.contactId, name: m.sender.name, evidence: { messageId: m.id, text: m.text } });
+  }
 
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
   const lastId = messages.at(-1)?.id;
@@ -176,6 +184,7 @@ export function MessagesTab({ group }: { group: Group }) {
             canDelete={canModerate && m.deletedAt === null}
             deleting={deleting.has(m.id)}
             onDelete={() => deleteMessage(m)}
+            onAct={canModerate && !m.sender.isBot && m.sender.contactId !== null ? (action) => act(action, m) : null}
           />
         ))}
       </div>
@@ -201,6 +210,7 @@ export function MessagesTab({ group }: { group: Group }) {
       ) : (
         <Alert type="info" showIcon message={t('messages.cannotSend')} />
       )}
+      {actions.element}
     </div>
   );
 }
@@ -211,12 +221,14 @@ interface LogItemProps {
   canDelete: boolean;
   deleting: boolean;
   onDelete: () => Promise<void>;
+  /** Warn or blacklist the sender with this message as evidence; null: not for this message or role. */
+  onAct: ((action: 'warn' | 'blacklist') => void) | null;
 }
 
 /** The confirm button of the delete popover, for tests (antd's props take no data-* keys). */
 const confirmTestId = { 'data-testid': 'log-message-delete-confirm' };
 
-function LogItem({ message: m, quoted, canDelete, deleting, onDelete }: LogItemProps) {
+function LogItem({ message: m, quoted, canDelete, deleting, onDelete, onAct }: LogItemProps) {
   const { t } = useI18n();
   const { formatTime } = useSession();
   const deleted = m.deletedAt !== null;
@@ -254,23 +266,30 @@ function LogItem({ message: m, quoted, canDelete, deleting, onDelete }: LogItemP
             </Tooltip>
           )}
         </Space>
-        {canDelete && (
+        {(canDelete || onAct) && (
           <div className={`c-log-actions${deleting ? ' c-log-actions-busy' : ''}`}>
-            {deleting ? (
-              <Button size="small" type="text" loading aria-label={t('messages.deleting')} title={t('messages.deleting')} data-testid="log-message-deleting" />
-            ) : (
-              <Popconfirm
-                title={t('messages.deleteConfirm')}
-                description={<div className="c-popconfirm-body">{t('messages.deleteHint')}</div>}
-                placement="left"
-                onConfirm={onDelete}
-                okText={t('common.delete')}
-                okButtonProps={{ danger: true, ...confirmTestId }}
-                cancelText={t('common.cancel')}
-              >
-                <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('messages.delete')} title={t('messages.delete')} data-testid="log-message-delete" />
-              </Popconfirm>
+            {onAct && (
+              <>
+                <Button size="small" type="text" icon={<ExclamationCircleOutlined />} aria-label={t('messages.warnSender')} title={t('messages.warnSender')} onClick={() => onAct('warn')} data-testid="log-message-warn" />
+                <Button size="small" type="text" danger icon={<StopOutlined />} aria-label={t('messages.blacklistSender')} title={t('messages.blacklistSender')} onClick={() => onAct('blacklist')} data-testid="log-message-blacklist" />
+              </>
             )}
+            {canDelete &&
+              (deleting ? (
+                <Button size="small" type="text" loading aria-label={t('messages.deleting')} title={t('messages.deleting')} data-testid="log-message-deleting" />
+              ) : (
+                <Popconfirm
+                  title={t('messages.deleteConfirm')}
+                  description={<div className="c-popconfirm-body">{t('messages.deleteHint')}</div>}
+                  placement="left"
+                  onConfirm={onDelete}
+                  okText={t('common.delete')}
+                  okButtonProps={{ danger: true, ...confirmTestId }}
+                  cancelText={t('common.cancel')}
+                >
+                  <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('messages.delete')} title={t('messages.delete')} data-testid="log-message-delete" />
+                </Popconfirm>
+              ))}
           </div>
         )}
         {quoted && (
