@@ -491,6 +491,10 @@ const zhCN = {
   'join.invalidBody': '这个链接可能已被群主更换或已失效。请向邀请你的人要一个新的链接。',
   'join.privacy': '加入即表示你同意遵守群规。你的昵称和发言会被群主看到。',
   'join.poweredBy': '由 社群 Shequn 提供',
+  'join.refusedTitle': '你不能加入这个群',
+  'join.refusedBody': '你已被「{group}」的管理员限制入群。如有疑问，请联系群主。',
+  'join.lockedTitle': '暂时不能入群',
+  'join.lockedBody': '「{group}」正在整顿，暂停接收新成员。请稍后再试。',
 
   'chat.connecting': '连接中…',
   'chat.reconnecting': '网络已断开，正在重新连接…',
@@ -514,6 +518,9 @@ const zhCN = {
   'chat.deleted': '该消息已被删除',
   'chat.mentionNone': '没有匹配的成员',
   'chat.error': '出错了：{message}',
+  'chat.reply': '回复',
+  'chat.replyingTo': '回复 {name}：',
+  'chat.replyCancel': '取消回复',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -1001,6 +1008,10 @@ const en: Dictionary = {
   'join.invalidBody': 'The owner may have replaced this link. Ask whoever invited you for a new one.',
   'join.privacy': 'By joining you agree to the group rules. The owner sees your nickname and messages.',
   'join.poweredBy': 'Powered by Shequn 社群',
+  'join.refusedTitle': 'You cannot join this group',
+  'join.refusedBody': 'The admins of {group} do not allow you to join. If you think this is a mistake, contact the owner.',
+  'join.lockedTitle': 'Not taking new members right now',
+  'join.lockedBody': '{group} has paused joining for a while. Please try again later.',
 
   'chat.connecting': 'Connecting…',
   'chat.reconnecting': 'Connection lost, reconnecting…',
@@ -1024,6 +1035,9 @@ const en: Dictionary = {
   'chat.deleted': 'This message was deleted',
   'chat.mentionNone': 'No matching members',
   'chat.error': 'Something went wrong: {message}',
+  'chat.reply': 'Reply',
+  'chat.replyingTo': 'Replying to {name}:',
+  'chat.replyCancel': 'Cancel the reply',
 };
 
 const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };

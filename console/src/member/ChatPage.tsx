@@ -69,6 +69,7 @@ function NotMember({ groupId, wasIn, t }: { groupId: string; wasIn: boolean; t: 
 function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translate }) {
   const snap = useSyncExternalStore(room.subscribe, room.getSnapshot);
   const [rulesOpen, setRulesOpen] = useState(false);
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
   const logRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const anchor = useRef<{ height: number; top: number } | null>(null);
@@ -136,7 +137,7 @@ function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translat
         )}
         {snap.historyLoaded && snap.messages.length === 0 && snap.pending.length === 0 && <div className="m-log-empty">{t('chat.empty')}</div>}
         {snap.messages.map((m) => (
-          <ChatMessage key={m.id} message={m} quoted={m.replyToId === null ? undefined : byId.get(m.replyToId)} me={me} locale={locale} t={t} />
+          <ChatMessage key={m.id} message={m} quoted={m.replyToId === null ? undefined : byId.get(m.replyToId)} me={me} locale={locale} t={t} onReply={snap.me ? () => setReplyTo(m) : null} />
         ))}
         {snap.pending.map((p) => (
           <PendingBubble key={p.clientMessageId} pending={p} me={me} t={t} />
@@ -147,7 +148,18 @@ function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translat
           {t('chat.error', { message: snap.error })}
         </div>
       )}
-      <Composer members={snap.members} me={me} t={t} disabled={snap.me === null} onSend={(text, mentions) => room.send(text, mentions)} />
+      <Composer
+        members={snap.members}
+        me={me}
+        t={t}
+        disabled={snap.me === null}
+        replyTo={replyTo}
+        onCancelReply={() => setReplyTo(null)}
+        onSend={(text, mentions) => {
+          room.send(text, mentions, replyTo?.id ?? null);
+          setReplyTo(null);
+        }}
+      />
       {rulesOpen && snap.group && (
         <div className="m-sheet-backdrop" onClick={() => setRulesOpen(false)}>
           <section className="m-sheet" role="dialog" aria-modal="true" aria-labelledby="rules-title" onClick={(e) => e.stopPropagation()} data-testid="chat-rules">
@@ -163,13 +175,57 @@ function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translat
   );
 }
 
-function ChatMessage({ message, quoted, me, locale, t }: { message: Message; quoted: Message | undefined; me: string | null; locale: Locale; t: Translate }) {
+/** How long a press on a message lasts before it shows the reply action (phones have no hover). */
+const LONG_PRESS_MS = 450;
+const PRESSED_FOR_MS = 5000;
+
+interface ChatMessageProps {
+  message: Message;
+  quoted: Message | undefined;
+  me: string | null;
+  locale: Locale;
+  t: Translate;
+  /** Quote this message in the composer; null while we cannot send. */
+  onReply: (() => void) | null;
+}
+
+function ChatMessage({ message, quoted, me, locale, t, onReply }: ChatMessageProps) {
   const bot = message.sender.isBot;
   const mine = !bot && me !== null && message.sender.platformUserId === me;
   const deleted = message.deletedAt !== null;
+  const [pressed, setPressed] = useState(false);
+  const press = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => {
+    if (!pressed) return;
+    const hide = setTimeout(() => setPressed(false), PRESSED_FOR_MS);
+    return () => clearTimeout(hide);
+  }, [pressed]);
+  useEffect(() => () => void (press.current && clearTimeout(press.current)), []);
+  const canReply = onReply !== null && !deleted;
+  const release = () => {
+    if (press.current) clearTimeout(press.current);
+    press.current = null;
+  };
   return (
     <div
-      className={`m-msg${mine ? ' m-msg-mine' : ''}${bot ? ' m-msg-bot' : ''}${deleted ? ' m-msg-deleted' : ''}`}
+      className={`m-msg${mine ? ' m-msg-mine' : ''}${bot ? ' m-msg-bot' : ''}${deleted ? ' m-msg-deleted' : ''}${pressed ? ' m-msg-pressed' : ''}`}
+      onTouchStart={
+        canReply
+          ? () => {
+              press.current = setTimeout(() => setPressed(true), LONG_PRESS_MS);
+            }
+          : undefined
+      }
+      onTouchEnd={release}
+      onTouchMove={release}
+      onContextMenu={
+        canReply
+          ? (e) => {
+              e.preventDefault();
+              setPressed(true);
+            }
+          : undefined
+      }
       data-testid="chat-message"
       data-sender-bot={bot ? 'true' : 'false'}
       data-message-id={message.id}
@@ -205,9 +261,24 @@ function ChatMessage({ message, quoted, me, locale, t }: { message: Message; quo
             </span>
           </div>
         )}
-        <time className="m-msg-time" dateTime={new Date(message.createdAt).toISOString()}>
-          {formatChatTime(message.createdAt, locale)}
-        </time>
+        <div className="m-msg-foot">
+          <time className="m-msg-time" dateTime={new Date(message.createdAt).toISOString()}>
+            {formatChatTime(message.createdAt, locale)}
+          </time>
+          {canReply && (
+            <button
+              type="button"
+              className="m-reply"
+              onClick={() => {
+                setPressed(false);
+                onReply();
+              }}
+              data-testid="chat-reply"
+            >
+              {t('chat.reply')}
+            </button>
+          )}
+        </div>
       </div>
     </div>
   );
@@ -231,10 +302,13 @@ interface ComposerProps {
   me: string | null;
   t: Translate;
   disabled: boolean;
+  /** The message being replied to, quoted above the input. */
+  replyTo: Message | null;
+  onCancelReply: () => void;
   onSend: (text: string, mentions: ReturnType<typeof mentionsIn>) => void;
 }
 
-function Composer({ members, me, t, disabled, onSend }: ComposerProps) {
+function Composer({ members, me, t, disabled, replyTo, onCancelReply, onSend }: ComposerProps) {
   const [text, setText] = useState('');
   const [caret, setCaret] = useState(0);
   const [picks, setPicks] = useState<MentionPick[]>([]);
@@ -247,6 +321,10 @@ function Composer({ members, me, t, disabled, onSend }: ComposerProps) {
   const query = activeMentionQuery(text, caret);
   const candidates = query && query.start !== dismissedAt ? mentionCandidates(members, query.query, me) : [];
   const pickerOpen = query !== null && query.start !== dismissedAt;
+
+  useEffect(() => {
+    if (replyTo) input.current?.focus();
+  }, [replyTo]);
 
   useLayoutEffect(() => {
     const el = input.current;
@@ -305,6 +383,11 @@ function Composer({ members, me, t, disabled, onSend }: ComposerProps) {
       setDismissedAt(query?.start ?? null);
       return;
     }
+    if (replyTo && e.key === 'Escape') {
+      e.preventDefault();
+      onCancelReply();
+      return;
+    }
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       send();
@@ -313,6 +396,16 @@ function Composer({ members, me, t, disabled, onSend }: ComposerProps) {
 
   return (
     <footer className="m-composer">
+      {replyTo && (
+        <div className="m-reply-bar" data-testid="chat-reply-bar">
+          <div className="m-reply-quote">
+            <span className="m-quote-name">{t('chat.replyingTo', { name: replyTo.sender.name })}</span> {replyTo.text}
+          </div>
+          <button type="button" className="m-reply-cancel" onClick={onCancelReply} aria-label={t('chat.replyCancel')} data-testid="chat-reply-cancel">
+            ×
+          </button>
+        </div>
+      )}
       {pickerOpen && (
         <ul className="m-picker" role="listbox" data-testid="mention-picker">
           {candidates.length === 0 && <li className="m-picker-none">{t('chat.mentionNone')}</li>}

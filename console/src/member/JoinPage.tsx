@@ -3,7 +3,7 @@ import { useNavigate, useParams } from 'react-router';
 import type { NICKNAME_MAX as NicknameMax } from '../../../src/shared/api.ts';
 import { ApiRequestError, webchatApi } from '../api.ts';
 import { avatarColor, initial } from './avatar.ts';
-import { BrokenLinkIcon } from './icons.tsx';
+import { BrokenLinkIcon, NoEntryIcon } from './icons.tsx';
 import { memberStorage } from './storage.ts';
 import { useMemberI18n } from './useMemberI18n.ts';
 import './member.css';
@@ -15,7 +15,9 @@ type InviteState =
   | { kind: 'loading' }
   | { kind: 'invalid' }
   | { kind: 'failed'; message: string }
-  | { kind: 'ready'; group: { id: string; name: string; memberCount: number } };
+  | { kind: 'ready'; group: { id: string; name: string; memberCount: number } }
+  /** The group said no: this person is blacklisted, or it takes no one for now (a raid lockdown). */
+  | { kind: 'refused'; reason: 'blacklisted' | 'locked'; groupName: string };
 
 /** What the server said about the nickname, from a 400's details (`[{ path, message }]`). */
 function nicknameProblem(e: ApiRequestError): string {
@@ -66,6 +68,8 @@ export default function JoinPage() {
     } catch (e) {
       setJoining(false);
       if (e instanceof ApiRequestError && e.status === 404) setInvite({ kind: 'invalid' });
+      else if (e instanceof ApiRequestError && e.status === 403 && (e.code === 'blacklisted' || e.code === 'group_locked') && invite.kind === 'ready')
+        setInvite({ kind: 'refused', reason: e.code === 'blacklisted' ? 'blacklisted' : 'locked', groupName: invite.group.name });
       else if (e instanceof ApiRequestError && e.status === 400) setError(nickname.trim() === '' ? t('join.nicknameRequired') : t('join.nicknameRejected', { message: nicknameProblem(e) }));
       else setError(t('chat.error', { message: e instanceof Error ? e.message : String(e) }));
     }
@@ -82,6 +86,20 @@ export default function JoinPage() {
             </div>
             <h1>{t('join.invalidTitle')}</h1>
             <p>{t('join.invalidBody')}</p>
+          </div>
+        )}
+        {invite.kind === 'refused' && (
+          <div className="m-notice" role="alert" data-testid="join-refused" data-reason={invite.reason}>
+            <div className="m-notice-icon">
+              <NoEntryIcon />
+            </div>
+            <h1>{t(invite.reason === 'blacklisted' ? 'join.refusedTitle' : 'join.lockedTitle')}</h1>
+            <p>{t(invite.reason === 'blacklisted' ? 'join.refusedBody' : 'join.lockedBody', { group: invite.groupName })}</p>
+            {invite.reason === 'locked' && (
+              <button type="button" className="m-button" onClick={load}>
+                {t('common.retry')}
+              </button>
+            )}
           </div>
         )}
         {invite.kind === 'failed' && (

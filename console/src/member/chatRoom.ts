@@ -28,6 +28,8 @@ export interface PendingMessage {
   clientMessageId: string;
   text: string;
   mentions: Mention[];
+  /** The message this one quotes (a reply), or null. */
+  replyToId: string | null;
   createdAt: number;
   /** Set once the server acknowledged it; the message itself arrives as a `message` frame. */
   messageId: string | null;
@@ -122,10 +124,10 @@ export class ChatRoom {
   }
 
   /** Queues a message and sends it now if connected; otherwise it goes out after reconnecting. */
-  send(text: string, mentions: Mention[]): void {
-    const p: PendingMessage = { clientMessageId: newClientMessageId(), text, mentions, createdAt: Date.now(), messageId: null };
+  send(text: string, mentions: Mention[], replyToId: string | null = null): void {
+    const p: PendingMessage = { clientMessageId: newClientMessageId(), text, mentions, replyToId, createdAt: Date.now(), messageId: null };
     this.#update({ pending: [...this.#snap.pending, p] });
-    if (this.#snap.status === 'open') this.#sendFrame({ type: 'send', clientMessageId: p.clientMessageId, text: p.text, mentions: p.mentions });
+    if (this.#snap.status === 'open') this.#sendPending(p);
   }
 
   async loadEarlier(): Promise<void> {
@@ -230,7 +232,7 @@ export class ChatRoom {
         this.#startPing();
         // Whatever was typed while offline goes out now, under the same ids.
         for (const p of this.#snap.pending) {
-          if (p.messageId === null) this.#sendFrame({ type: 'send', clientMessageId: p.clientMessageId, text: p.text, mentions: p.mentions });
+          if (p.messageId === null) this.#sendPending(p);
         }
         // Messages stored while we were away (or while the first page loaded) fill in by id. The
         // catch-up looks at what we knew before this frame; `recent` fills in at once meanwhile.
@@ -271,6 +273,10 @@ export class ChatRoom {
         this.#update({ error: frame.message });
         return;
     }
+  }
+
+  #sendPending(p: PendingMessage): void {
+    this.#sendFrame({ type: 'send', clientMessageId: p.clientMessageId, text: p.text, mentions: p.mentions, ...(p.replyToId === null ? {} : { replyToId: p.replyToId }) });
   }
 
   #sendFrame(frame: ClientFrame): void {

@@ -22,3 +22,13 @@ export function DoorIcon() {
     </svg>
   );
 }
+
+/** A no-entry sign: this person may not join. */
+export function NoEntryIcon() {
+  return (
+    <svg {...base}>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M5.6 5.6l12.8 12.8" />
+    </svg>
+  );
+}
