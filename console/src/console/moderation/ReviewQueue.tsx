@@ -120,6 +120,7 @@ export function ReviewQueue({ groups }: { groups: Group[] }) {
             value={kind}
             onChange={(v) => setKind(v ?? undefined)}
             options={CASE_KINDS.map((k) => ({ value: k, label: t(`case.kind.${k}`) }))}
+            showSearch={{ optionFilterProp: 'label' }}
             style={{ minWidth: 160 }}
             data-testid="case-kind-filter"
           />
