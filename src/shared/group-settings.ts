@@ -173,3 +173,10 @@ export function withoutField(p: GroupSettingsPatch, field: string): GroupSetting
   const rest = Object.fromEntries(Object.entries(fields).filter(([k]) => k !== key));
   return compactPatch({ ...p, [section as string]: rest });
 }
+
+/** The patch with one field (`section.field`) set to a value. */
+export function withField(p: GroupSettingsPatch, field: string, value: unknown): GroupSettingsPatch {
+  const [section = '', key = ''] = field.split('.');
+  const fields = (p as Record<string, Record<string, unknown> | undefined>)[section] ?? {};
+  return { ...p, [section]: { ...fields, [key]: value } } as GroupSettingsPatch;
+}

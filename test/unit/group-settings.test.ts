@@ -11,6 +11,7 @@ import {
   patchFields,
   resolveSettings,
   SETTINGS_FIELDS,
+  withField,
   withoutField,
 } from '../../src/shared/group-settings.ts';
 
@@ -96,6 +97,13 @@ describe('patch helpers', () => {
   test('patchFields: the fields set, in schema order', () => {
     assert.deepEqual(patchFields({}), []);
     assert.deepEqual(patchFields({ welcome: { batchSeconds: 0 }, ads: { cards: false, links: true }, flood: {} }), ['ads.links', 'ads.cards', 'welcome.batchSeconds']);
+  });
+
+  test('withField sets one field, keeping the rest of its section and the input', () => {
+    const p: GroupSettingsPatch = { flood: { perSeconds: 3 } };
+    assert.deepEqual(withField(p, 'flood.maxMessages', 5), { flood: { perSeconds: 3, maxMessages: 5 } });
+    assert.deepEqual(withField(p, 'raid.enabled', false), { flood: { perSeconds: 3 }, raid: { enabled: false } });
+    assert.deepEqual(p, { flood: { perSeconds: 3 } });
   });
 
   test('compactPatch drops unset fields and empty sections; withoutField unsets one field', () => {
