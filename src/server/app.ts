@@ -12,11 +12,13 @@ import { allows } from '../shared/permissions.ts';
 import { HttpError, sendError, type ZodApp } from './http.ts';
 import type { Runtime } from './runtime.ts';
 import { accountRoutes } from './routes/account.ts';
+import { adminRoutes } from './routes/admins.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { liveRoutes } from './routes/live.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { blacklistRoutes } from './routes/blacklist.ts';
+import { policyRoutes } from './routes/policies.ts';
 import { wordListRoutes } from './routes/wordlists.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { webchatRoutes } from './routes/webchat.ts';
@@ -112,6 +114,8 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean } = {}): Pr
     wordListRoutes(z, rt);
     blacklistRoutes(z, rt);
     alertRoutes(z, rt);
+    policyRoutes(z, rt);
+    adminRoutes(z, rt);
   });
 
   const hasConsole = existsSync(join(rt.config.consoleDir, 'index.html'));

@@ -56,6 +56,7 @@ export function groupDto(
 
 export function memberDto(row: {
   id: string;
+  identity_id: string;
   contact_id: string;
   platform_user_id: string;
   display_name: string;
@@ -68,6 +69,7 @@ export function memberDto(row: {
 }): Member {
   return {
     id: row.id,
+    identityId: row.identity_id,
     contactId: row.contact_id,
     platformUserId: row.platform_user_id,
     displayName: row.display_name,

@@ -169,6 +169,8 @@ export const OperatorSend = z.object({ text: z.string().trim().min(1).max(MAX_ME
 
 export const Member = z.object({
   id: Id,
+  /** The member's identity on this channel (what an admin list names). */
+  identityId: Id,
   contactId: Id,
   platformUserId: z.string(),
   displayName: z.string(),
@@ -355,13 +357,17 @@ export type Standing = z.infer<typeof Standing>;
 
 export const GroupAdmin = z.object({ id: Id, groupId: Id.nullable(), identityId: Id, contactId: Id, platformUserId: z.string(), name: z.string(), addedBy: z.string(), createdAt: z.number() });
 export type GroupAdmin = z.infer<typeof GroupAdmin>;
-export const GroupAdminCreate = z.object({ identityId: Id, groupId: Id.nullable().default(null) });
+/** groupId null: an admin of every group of the workspace (on the identity's channel). */
+export const GroupAdminCreate = z.object({ identityId: Id, groupId: Id.nullable().default(null) }).strict();
+export type GroupAdminCreate = z.input<typeof GroupAdminCreate>;
 export const GroupAdminQuery = z.object({ groupId: Id.optional() });
 
 // ── group settings and policy templates ──────────────────────────────────────────────────────
 export const GroupSettingsOut = z.object({
   /** What is in force (defaults ← template ← overrides). */
   effective: GroupSettings,
+  /** What the group would have without its overrides (defaults ← template): the "reset to template" values. */
+  base: GroupSettings,
   /** What the group itself sets. */
   overrides: GroupSettingsPatch,
   policy: z.object({ id: Id, name: z.string() }).nullable(),
@@ -370,13 +376,37 @@ export const GroupSettingsOut = z.object({
   lockedUntil: z.number().nullable(),
 });
 export type GroupSettingsOut = z.infer<typeof GroupSettingsOut>;
-export const GroupSettingsPut = z.object({ overrides: GroupSettingsPatch, policyId: Id.nullable() });
+/** Replaces the group's overrides; `policyId` omitted keeps its template, null detaches it. */
+export const GroupSettingsPut = z.object({ overrides: GroupSettingsPatch, policyId: Id.nullable().optional() }).strict();
+export type GroupSettingsPut = z.input<typeof GroupSettingsPut>;
 
 export const Policy = z.object({ id: Id, name: z.string(), settings: GroupSettingsPatch, groupCount: z.number(), createdAt: z.number(), updatedAt: z.number() });
 export type Policy = z.infer<typeof Policy>;
-export const PolicyInput = z.object({ name: Name, settings: GroupSettingsPatch });
-export const PolicyApply = z.object({ groupIds: z.array(Id).min(1).max(5000), /** Drop the groups' own overrides so the template applies fully. */ resetOverrides: z.boolean().default(false) });
-export const PolicyGroups = z.object({ items: z.array(z.object({ groupId: Id, groupName: z.string(), differs: z.array(z.string()) })) });
+/** A template stores only the fields it sets; the rest inherit the defaults. */
+export const PolicyInput = z.object({ name: Name, settings: GroupSettingsPatch }).strict();
+export type PolicyInput = z.input<typeof PolicyInput>;
+export const PolicyApply = z.object({ groupIds: z.array(Id).min(1).max(5000), /** Drop the groups' own overrides so the template applies fully. */ resetOverrides: z.boolean().default(false) }).strict();
+export type PolicyApply = z.input<typeof PolicyApply>;
+/** What applying a template did to each group. */
+export const PolicyApplied = z.object({
+  items: z.array(
+    z.object({
+      groupId: Id,
+      groupName: z.string(),
+      /** The template the group had before (null: none). */
+      previousPolicy: z.object({ id: Id, name: z.string() }).nullable(),
+      /** Fields whose value in force changed. */
+      changed: z.array(z.string()),
+      /** Overrides dropped (resetOverrides). */
+      reset: z.array(z.string()),
+      /** Fields where the group still differs from the template (its overrides). */
+      differs: z.array(z.string()),
+    }),
+  ),
+});
+export type PolicyApplied = z.infer<typeof PolicyApplied>;
+export const PolicyGroups = z.object({ items: z.array(z.object({ groupId: Id, groupName: z.string(), overrides: z.array(z.string()), differs: z.array(z.string()) })) });
+export type PolicyGroups = z.infer<typeof PolicyGroups>;
 
 /** Workspace-wide alert delivery. */
 export const AlertSettings = z.object({

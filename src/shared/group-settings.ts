@@ -141,3 +141,42 @@ export function differences(base: GroupSettings, effective: GroupSettings): stri
   }
   return out;
 }
+
+/** Every field of the settings as `section.field`, in schema order (labels, "differs" lists). */
+export const SETTINGS_FIELDS: readonly string[] = Object.entries(DEFAULT_GROUP_SETTINGS).flatMap(([section, fields]) => Object.keys(fields).map((k) => `${section}.${k}`));
+
+/** The fields a patch sets, as `section.field`, in schema order. */
+export function patchFields(p: GroupSettingsPatch): string[] {
+  const sections = p as Record<string, Record<string, unknown> | undefined>;
+  return SETTINGS_FIELDS.filter((f) => {
+    const [section = '', key = ''] = f.split('.');
+    return sections[section]?.[key] !== undefined;
+  });
+}
+
+/** A patch as stored: unset fields and sections left empty are dropped. */
+export function compactPatch(p: GroupSettingsPatch): GroupSettingsPatch {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [section, fields] of Object.entries(p)) {
+    if (!fields) continue;
+    const kept = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    if (Object.keys(kept).length > 0) out[section] = kept;
+  }
+  return out as GroupSettingsPatch;
+}
+
+/** The patch without one field (`section.field`): that field inherits again. */
+export function withoutField(p: GroupSettingsPatch, field: string): GroupSettingsPatch {
+  const [section, key] = field.split('.');
+  const fields = (p as Record<string, Record<string, unknown> | undefined>)[section ?? ''];
+  if (!fields || key === undefined || !(key in fields)) return p;
+  const rest = Object.fromEntries(Object.entries(fields).filter(([k]) => k !== key));
+  return compactPatch({ ...p, [section as string]: rest });
+}
+
+/** The patch with one field (`section.field`) set to a value. */
+export function withField(p: GroupSettingsPatch, field: string, value: unknown): GroupSettingsPatch {
+  const [section = '', key = ''] = field.split('.');
+  const fields = (p as Record<string, Record<string, unknown> | undefined>)[section] ?? {};
+  return { ...p, [section]: { ...fields, [key]: value } } as GroupSettingsPatch;
+}

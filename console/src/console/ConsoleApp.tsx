@@ -17,6 +17,8 @@ import { GroupsPage } from './pages/GroupsPage.tsx';
 import { ModerationPage } from './pages/ModerationPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { PoliciesPage } from './pages/PoliciesPage.tsx';
+import { PolicyPage } from './pages/PolicyPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SetupPage } from './pages/SetupPage.tsx';
 import { TeamPage } from './pages/TeamPage.tsx';
@@ -166,6 +168,8 @@ export default function ConsoleApp() {
             <Route path="/groups/:id" element={<GroupDetailPage />} />
             <Route path="/contacts/:id" element={<ContactPage />} />
             <Route path="/moderation" element={<ModerationPage />} />
+            <Route path="/policies" element={<PoliciesPage />} />
+            <Route path="/policies/:id" element={<PolicyPage />} />
             <Route path="/team" element={<TeamPage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="/settings" element={<SettingsPage />} />

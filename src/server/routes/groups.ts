@@ -4,6 +4,7 @@ import { DEFAULT_WELCOME, Group, GroupCreate, GroupPatch, IdParams, Items, Local
 import type { Db } from '../../store/index.ts';
 import { newId } from '../../store/ids.ts';
 import { getWorkspace } from '../../store/repos/accounts.ts';
+import { adminMembershipIds } from '../../store/repos/admins.ts';
 import { writeAudit } from '../../store/repos/audit.ts';
 import { getChannelAccount, listChannelAccounts } from '../../store/repos/channels.ts';
 import { createGroup, listGroupsWithStats, updateGroup } from '../../store/repos/groups.ts';
@@ -156,7 +157,9 @@ export function groupRoutes(app: ZodApp, rt: Runtime) {
     handler: async (req) => {
       const group = await ownGroup(store.db, auth(req), req.params.id);
       const [rows, total] = await Promise.all([listMembers(store.db, group.id, req.query), countMembers(store.db, group.id)]);
-      return { items: rows.map(memberDto), total };
+      // Shequn's own admins count as admins here too (the platform's group owner stays owner).
+      const admins = await adminMembershipIds(store.db, group.id, rows.map((r) => r.id));
+      return { items: rows.map((r) => memberDto(admins.has(r.id) && r.role !== 'owner' ? { ...r, role: 'admin' } : r)), total };
     },
   });
 

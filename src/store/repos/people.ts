@@ -127,6 +127,7 @@ export async function recordGroupMessage(db: Db, f: { workspaceId: string; group
 
 const memberColumns = [
   'm.id',
+  'm.identity_id',
   'i.contact_id',
   'i.platform_user_id',
   'i.display_name',

@@ -6,6 +6,7 @@ import { WORDS_PER_LIST_MAX, type Case, type CaseAction, type Group, type WordIn
 import { api, type ModerationAction, type WordsSaved } from '../../api.ts';
 import { useI18n, type Translate } from '../../i18n.ts';
 import { useReportError, useSession } from '../context.ts';
+import { AdminList } from '../AdminList.tsx';
 import { PageHeader } from '../PageHeader.tsx';
 
 const ACTIONS: readonly ModerationAction[] = ['block', 'warn', 'alert'];
@@ -13,8 +14,9 @@ const ACTION_COLOR: Record<CaseAction, string> = { block: 'red', warn: 'orange',
 const WORD_MAX = 50;
 const WORD_PAGE = 200;
 const CASE_PAGE = 50;
-const TABS = ['lists', 'cases'] as const;
+const TABS = ['lists', 'cases', 'admins'] as const;
 type TabKey = (typeof TABS)[number];
+const isTab = (v: string | null): v is TabKey => TABS.some((k) => k === v);
 
 /** Action suffixes accepted at the end of a line: the API's names, and the Chinese labels. */
 const SUFFIX: Record<string, ModerationAction> = { block: 'block', warn: 'warn', alert: 'alert', 拦截: 'block', 警告: 'warn', 提醒: 'alert' };
@@ -55,7 +57,8 @@ export function ModerationPage() {
   const { t } = useI18n();
   const report = useReportError();
   const [params, setParams] = useSearchParams();
-  const tab: TabKey = params.get('tab') === 'cases' ? 'cases' : 'lists';
+  const tabParam = params.get('tab');
+  const tab: TabKey = isTab(tabParam) ? tabParam : 'lists';
   const [groups, setGroups] = useState<Group[]>([]);
 
   useEffect(() => {
@@ -70,6 +73,7 @@ export function ModerationPage() {
   const pane = {
     lists: <WordListsTab groups={groups} groupName={groupName} />,
     cases: <CasesTab groups={groups} groupName={groupName} />,
+    admins: <AdminList groups={groups} />,
   } satisfies Record<TabKey, React.ReactNode>;
 
   return (
