@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GroupSettingsOut, GroupSettingsPut, IdParams, Items, Policy, PolicyApplied, PolicyApply, PolicyGroups, PolicyInput } from '../../shared/api.ts';
-import { compactPatch, differences, patchFields, resolveSettings, type GroupSettingsPatch } from '../../shared/group-settings.ts';
+import { compactPatch, differences, patchFields, resolveSettings, unsupportedSettings, type GroupSettingsPatch } from '../../shared/group-settings.ts';
 import type { Db } from '../../store/index.ts';
 import { writeAudit } from '../../store/repos/audit.ts';
 import { applyPolicy, createPolicy, deletePolicy, findPolicyByName, getPolicy, listPolicies, listPolicyGroups, setGroupSettings, setLockedUntil, updatePolicy } from '../../store/repos/policies.ts';
@@ -53,6 +53,33 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
   const audit = (db: Db, a: AuthContext, f: { action: string; targetType: 'group' | 'policy'; targetId: string; summary: string; details?: unknown }) =>
     writeAudit(db, { workspaceId: a.workspaceId, userId: a.userId, actorName: a.name, now: rt.now(), ...f });
 
+  /**
+   * Refuses (422, rolling the change back) settings that a group's channel cannot carry out, where
+   * the group or its template sets them explicitly; defaults adapt by themselves (a block becomes a
+   * warn where the channel cannot delete). The error names each group, field and the alternative.
+   */
+  async function refuseUnsupported(db: Db, groupIds: readonly string[]) {
+    if (groupIds.length === 0) return;
+    const groups = await db.selectFrom('groups').select(['id', 'name', 'channel_account_id']).where('id', 'in', [...groupIds]).execute();
+    const problems: { groupId: string; groupName: string; field: string; needs: string; instead: string }[] = [];
+    for (const g of groups) {
+      const caps = rt.account(g.channel_account_id)?.capabilities;
+      if (!caps) continue;
+      const s = await loadGroupSettings(db, g.id);
+      const template = s.policy ? parsePatch((await getPolicy(db, s.policy.id))?.settings) : {};
+      const explicit = new Set([...patchFields(template), ...patchFields(s.overrides)]);
+      for (const u of unsupportedSettings(s.effective, caps)) if (explicit.has(u.field)) problems.push({ groupId: g.id, groupName: g.name, ...u });
+    }
+    if (problems.length === 0) return;
+    const first = problems[0]!;
+    throw new HttpError(
+      422,
+      'capability_missing',
+      `${first.groupName}: its channel cannot ${first.needs === 'deleteMessage' ? 'delete messages' : first.needs === 'kick' ? 'remove members' : 'gate joins'}, so ${first.field} cannot be used there; choose ${first.instead} (moderators are alerted through cases instead)${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`,
+      { problems },
+    );
+  }
+
   /** `a, b, c (+4 more)` for audit summaries. */
   const few = (fields: readonly string[]) => (fields.length === 0 ? 'nothing' : fields.length <= 5 ? fields.join(', ') : `${fields.slice(0, 5).join(', ')} (+${fields.length - 5} more)`);
 
@@ -89,6 +116,7 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
         if (policyId !== null && policyId !== group.policy_id) await ownPolicy(trx, a, policyId);
         const overrides = compactPatch(req.body.overrides);
         await setGroupSettings(trx, group.id, { settings: JSON.stringify(overrides), policyId, now: rt.now() });
+        await refuseUnsupported(trx, [group.id]);
         const after = await settingsView(trx, group.id);
         const changed = differences(before.effective, after.effective);
         const template = policyId === group.policy_id ? '' : `; template ${before.policy?.name ?? 'none'} → ${after.policy?.name ?? 'none'}`;
@@ -177,6 +205,10 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
         await requireFreeName(trx, a, req.body.name, before.id);
         const old = parsePatch(before.settings);
         await updatePolicy(trx, before.id, { name: req.body.name, settings: JSON.stringify(settings), now: rt.now() });
+        await refuseUnsupported(
+          trx,
+          (await trx.selectFrom('groups').select('id').where('policy_id', '=', before.id).execute()).map((g) => g.id),
+        );
         const view = await policyView(trx, a, before.id);
         const changed = differences(resolveSettings(old), resolveSettings(settings));
         const renamed = before.name === req.body.name ? '' : ` (renamed from ${before.name})`;
@@ -257,6 +289,7 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
           };
         });
         await applyPolicy(trx, policy.id, ids, reset, rt.now());
+        await refuseUnsupported(trx, ids);
         const changedGroups = items.filter((i) => i.changed.length > 0).length;
         await audit(trx, a, {
           action: 'policy.apply',
