@@ -17,6 +17,7 @@ import { enqueueIntents } from '../store/repos/outbox.ts';
 import { activateMembership, deactivateMembership, findIdentity, recordGroupMessage, upsertIdentity } from '../store/repos/people.ts';
 import { listEffectiveRules } from '../store/repos/rules.ts';
 import type { Bus, BusEvents } from './bus.ts';
+import { welcomeJoin } from './welcome.ts';
 
 export interface AccountInfo {
   workspaceId: string;
@@ -241,10 +242,9 @@ export class Engine implements EventSink {
     });
     if (!becameActive) return { duplicate: false };
     const compiled = await this.#rulesFor(trx, account.workspaceId, group.id);
-    const intents = evaluate(event, compiled, { group: { name: group.name, rules: group.rules } });
-    await enqueueIntents(trx, account.workspaceId, intents.map((k) => ({ ...k, groupId: group.id })), now);
+    const queued = await welcomeJoin(trx, { workspaceId: account.workspaceId, group, event, compiled, now });
     notices.push(membershipNotice(account, group, identity, 'active'));
-    if (intents.length > 0) notices.push({ type: 'outbox', args: [] });
+    if (queued) notices.push({ type: 'outbox', args: [] });
     return { duplicate: false };
   }
 
