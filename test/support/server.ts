@@ -126,11 +126,12 @@ export class Member {
     this.base = base;
   }
 
-  async join(inviteUrl: string, nickname: string): Promise<ApiResponse<any>> {
+  /** Joins through the invite link; `gate` is what the group's join gate asks (the rules accepted, an answer). */
+  async join(inviteUrl: string, nickname: string, gate: { acceptRules?: boolean; answer?: string } = {}): Promise<ApiResponse<any>> {
     const code = new URL(inviteUrl).pathname.split('/').pop() ?? '';
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const res = await fetch(`${this.base}/api/v1/webchat/invites/${code}/join`, { method: 'POST', headers, body: JSON.stringify({ nickname }) });
+    const res = await fetch(`${this.base}/api/v1/webchat/invites/${code}/join`, { method: 'POST', headers, body: JSON.stringify({ nickname, ...gate }) });
     const body = (await res.json()) as any;
     if (res.status === 201) {
       this.token = body.token;
