@@ -112,7 +112,13 @@ export class Dispatcher {
           const groupKey = `${row.channel_account_id}:${row.group_id ?? row.idempotency_key}`;
           if (this.#busyGroups.has(groupKey)) continue;
           const messageId = row.message_id ?? newId();
-          const payload = row.kind === WELCOME_KIND ? await claimWelcome(this.#o.store, row, messageId, this.#o.now()) : (await claim(this.#o.store.db, row.id, messageId, this.#o.now())) ? row.payload : null;
+          // A welcome batch is rendered as it is claimed (server/welcome.ts); other rows go as written.
+          const payload =
+            row.kind === WELCOME_KIND
+              ? await claimWelcome(this.#o.store, row, messageId, this.#o.now())
+              : (await claim(this.#o.store.db, row.id, messageId, this.#o.now()))
+                ? row.payload
+                : null;
           if (payload === null) continue;
           this.#busyGroups.add(groupKey);
           const p = this.#send({ ...row, payload, message_id: messageId, attempts: row.attempts + 1 })
