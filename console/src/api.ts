@@ -14,6 +14,8 @@ import type {
   GroupPatch,
   GroupSettingsOut,
   GroupSettingsPut,
+  InviteInfo,
+  JoinBody,
   JoinResult,
   Locale,
   LoginBody,
@@ -203,9 +205,8 @@ export const api = {
 
 /** The web community's member API (bearer token kept in localStorage). */
 export const webchatApi = {
-  invite: (code: string) => call<{ group: { id: string; name: string; memberCount: number } }>('GET', `/api/v1/webchat/invites/${enc(code)}`),
-  join: (code: string, nickname: string, token: string | null) =>
-    call<JoinResult>('POST', `/api/v1/webchat/invites/${enc(code)}/join`, { body: { nickname }, bearer: token }),
+  invite: (code: string) => call<InviteInfo>('GET', `/api/v1/webchat/invites/${enc(code)}`),
+  join: (code: string, body: JoinBody, token: string | null) => call<JoinResult>('POST', `/api/v1/webchat/invites/${enc(code)}/join`, { body, bearer: token }),
   messages: (groupId: string, token: string, before?: string, limit = 50) =>
     call<MessagePage>('GET', `/api/v1/webchat/groups/${enc(groupId)}/messages${query({ before, limit })}`, { bearer: token }),
 };

@@ -157,16 +157,19 @@ function evaluateMessage(event: MessageEvent, compiled: CompiledRules, ctx: Eval
   return out;
 }
 
-function evaluateJoin(event: MemberJoinedEvent, compiled: CompiledRules, ctx: EvaluationContext): KeyedIntent[] {
-  if (event.member.isBot) return [];
-  const out: KeyedIntent[] = [];
+/** What the join rules answer a join with, in firing order (a stop-after-match rule ends it). */
+export function joinReplies(compiled: CompiledRules): { rule: Rule; action: Action }[] {
+  const out: { rule: Rule; action: Action }[] = [];
   for (const rule of compiled.joinRules) {
-    for (const action of rule.actions) {
-      out.push(replyIntent(event, rule, action, event.member, event.inviter, ctx, out.length));
-    }
+    for (const action of rule.actions) out.push({ rule, action });
     if (rule.stopAfterMatch) break;
   }
   return out;
+}
+
+function evaluateJoin(event: MemberJoinedEvent, compiled: CompiledRules, ctx: EvaluationContext): KeyedIntent[] {
+  if (event.member.isBot) return [];
+  return joinReplies(compiled).map(({ rule, action }, n) => replyIntent(event, rule, action, event.member, event.inviter, ctx, n));
 }
 
 function replyIntent(

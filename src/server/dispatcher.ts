@@ -1,4 +1,5 @@
 import type { Intent, SendMessageIntent } from '../core/intents.ts';
+import { WELCOME_KIND } from '../core/welcome.ts';
 import { ConnectorError, type Connector } from '../connectors/kit.ts';
 import type { Db, Store } from '../store/index.ts';
 import { newId } from '../store/ids.ts';
@@ -7,6 +8,7 @@ import { claim, finish, listDue, listInFlight, nextDueAt, setStatus, type Outbox
 import { upsertIdentity } from '../store/repos/people.ts';
 import type { Bus, BusEvents } from './bus.ts';
 import type { AccountInfo } from './engine.ts';
+import { claimWelcome } from './welcome.ts';
 
 export interface DispatcherOptions {
   store: Store;
@@ -110,9 +112,16 @@ export class Dispatcher {
           const groupKey = `${row.channel_account_id}:${row.group_id ?? row.idempotency_key}`;
           if (this.#busyGroups.has(groupKey)) continue;
           const messageId = row.message_id ?? newId();
-          if (!(await claim(this.#o.store.db, row.id, messageId, this.#o.now()))) continue;
+          // A welcome batch is rendered as it is claimed (server/welcome.ts); other rows go as written.
+          const payload =
+            row.kind === WELCOME_KIND
+              ? await claimWelcome(this.#o.store, row, messageId, this.#o.now())
+              : (await claim(this.#o.store.db, row.id, messageId, this.#o.now()))
+                ? row.payload
+                : null;
+          if (payload === null) continue;
           this.#busyGroups.add(groupKey);
-          const p = this.#send({ ...row, message_id: messageId, attempts: row.attempts + 1 })
+          const p = this.#send({ ...row, payload, message_id: messageId, attempts: row.attempts + 1 })
             .catch((e: unknown) => console.error('dispatcher: recording a delivery failed', e))
             .finally(() => {
               this.#busyGroups.delete(groupKey);

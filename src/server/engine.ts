@@ -14,6 +14,7 @@ import { listEffectiveRules } from '../store/repos/rules.ts';
 import type { Bus, BusEvents } from './bus.ts';
 import { ModerationStage } from './moderation.ts';
 import type { GroupRef, QueuedIntent, Target } from './services/enforcement.ts';
+import { welcomeJoin } from './welcome.ts';
 
 export interface AccountInfo {
   workspaceId: string;
@@ -245,14 +246,11 @@ export class Engine implements EventSink {
     notices.push(membershipNotice(account, group, identity, 'active'));
     const inviterTarget = inviter ? target(inviter) : null;
     const stage = await this.#moderation.joined(trx, { event, group, member: target(identity), inviter: inviterTarget }, now);
-    const intents: QueuedIntent[] = [...stage.intents];
     for (const c of stage.cases) notices.push({ type: 'case', args: [{ workspaceId: account.workspaceId, caseId: c.id }] });
-    if (!stage.refused) {
-      const compiled = await this.#rulesFor(trx, account.workspaceId, group.id);
-      intents.push(...evaluate(event, compiled, { group: { name: group.name, rules: group.rules } }).map((k) => ({ ...k, groupId: group.id })));
-    }
-    await enqueueIntents(trx, account.workspaceId, intents, now);
-    if (intents.length > 0) notices.push({ type: 'outbox', args: [] });
+    await enqueueIntents(trx, account.workspaceId, stage.intents, now);
+    // Someone turned away gets no welcome; the others join the group's welcome batch.
+    const welcomed = !stage.refused && (await welcomeJoin(trx, { workspaceId: account.workspaceId, group, event, compiled: await this.#rulesFor(trx, account.workspaceId, group.id), now }));
+    if (stage.intents.length > 0 || welcomed) notices.push({ type: 'outbox', args: [] });
     return { duplicate: false };
   }
 

@@ -441,8 +441,28 @@ export const Nickname = z
   .max(NICKNAME_MAX)
   .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'nickname contains control characters');
 export const InviteCodeParams = z.object({ code: z.string().min(4).max(64) });
-export const InviteInfo = z.object({ group: z.object({ id: Id, name: z.string(), memberCount: z.number() }) });
-export const JoinBody = z.object({ nickname: Nickname });
+/** What the group's join gate asks of a newcomer (never its accepted answers). */
+export const JoinGateInfo = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('off') }),
+  /** Show the rules; joining needs `acceptRules: true`. */
+  z.object({ mode: z.literal('accept_rules'), rules: z.string() }),
+  /** Ask the question; joining needs an accepted `answer`. */
+  z.object({ mode: z.literal('question'), question: z.string() }),
+]);
+export type JoinGateInfo = z.infer<typeof JoinGateInfo>;
+export const InviteInfo = z.object({ group: z.object({ id: Id, name: z.string(), memberCount: z.number() }), gate: JoinGateInfo });
+export type InviteInfo = z.infer<typeof InviteInfo>;
+export const JoinBody = z.object({
+  nickname: Nickname,
+  /** The member ticked 我已阅读并同意群规 (a gate in `accept_rules` mode needs it). */
+  acceptRules: z.boolean().optional(),
+  /** The answer to the entry question (a gate in `question` mode needs one it accepts). */
+  answer: z.string().max(200).optional(),
+});
+export type JoinBody = z.input<typeof JoinBody>;
+/** Why a join gate refused (403 `join_gate`, in `details.reason`); `attemptsLeft` after a wrong answer. */
+export const JoinGateRefusal = z.object({ reason: z.enum(['rules_not_accepted', 'answer_missing', 'answer_wrong']), attemptsLeft: z.number().optional() });
+export type JoinGateRefusal = z.infer<typeof JoinGateRefusal>;
 export const JoinResult = z.object({
   groupId: Id,
   member: z.object({ platformUserId: z.string(), nickname: z.string() }),

@@ -22,6 +22,7 @@ for (const engine of ENGINES) {
       api = await setupOwner(server.url);
       group = (await api.post('/api/v1/groups', { name: '入群测试群', rules: '友善' })).body;
       workspaceId = (await api.get('/api/v1/workspace')).body.id;
+      await setSettings({});
     });
     after(async () => {
       await server?.destroy();
@@ -46,7 +47,9 @@ for (const engine of ENGINES) {
       }, `${platformUserId}'s membership`);
     const botSaid = async () => (await db().selectFrom('messages').select(['text']).where('group_id', '=', group.id).where('direction', '=', 'out').orderBy('id').execute()).map((m) => m.text);
     const setSettings = async (settings: object, lockedUntil: number | null = null) => {
-      await db().updateTable('groups').set({ settings: JSON.stringify(settings), locked_until: lockedUntil }).where('id', '=', group.id).execute();
+      // Welcomes at once (no batching), so "was this person welcomed" is answered right away.
+      const all = { welcome: { batchSeconds: 0, cooldownSeconds: 0 }, ...settings };
+      await db().updateTable('groups').set({ settings: JSON.stringify(all), locked_until: lockedUntil }).where('id', '=', group.id).execute();
       server.rt.engine.invalidate(workspaceId);
     };
 

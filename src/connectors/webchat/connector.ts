@@ -31,7 +31,7 @@ export class WebchatConnector implements Connector {
     mention: true,
     kick: true,
     deleteMessage: true,
-    joinGate: false,
+    joinGate: true,
     trackedInviteLinks: true,
     directMessage: false,
     idempotentSend: true,

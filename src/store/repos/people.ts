@@ -178,3 +178,18 @@ export const listContactMemberships = (db: Db, contactId: string) =>
     .where('i.contact_id', '=', contactId)
     .orderBy('m.joined_at', 'desc')
     .execute();
+
+/** Which of these platform users are active members of the group now. */
+export async function activeAmong(db: Db, groupId: string, channelAccountId: string, platformUserIds: readonly string[]): Promise<Set<string>> {
+  if (platformUserIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('memberships as m')
+    .innerJoin('identities as i', 'i.id', 'm.identity_id')
+    .select('i.platform_user_id')
+    .where('m.group_id', '=', groupId)
+    .where('m.status', '=', 'active')
+    .where('i.channel_account_id', '=', channelAccountId)
+    .where('i.platform_user_id', 'in', platformUserIds)
+    .execute();
+  return new Set(rows.map((r) => r.platform_user_id));
+}
