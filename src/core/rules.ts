@@ -123,6 +123,12 @@ export function keywordReplyRule(fields: {
   };
 }
 
+/** The template a reply-only rule (a welcome) sends: its first reply's. */
+export function replyTemplate(rule: Rule | undefined): string | undefined {
+  for (const a of rule?.actions ?? []) if (a.type === 'reply') return a.template;
+  return undefined;
+}
+
 /**
  * A private menu: shown on the member's first direct message and whenever they send one of the
  * keywords exactly (菜单, menu, ?); numbered replies pick an option.

@@ -1,7 +1,7 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Empty, Form, Input, Modal, Popconfirm, Radio, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { Action, Condition, KEYWORD_MAX, RuleInput, type Group, type RuleOut } from '../../../../../src/shared/api.ts';
+import { KEYWORD_MAX, KeywordCondition, ReplyAction, RuleInput, type Group, type RuleOut } from '../../../../../src/shared/api.ts';
 import { api } from '../../../api.ts';
 import { useI18n } from '../../../i18n.ts';
 import { useReportError, useSession } from '../../context.ts';
@@ -31,13 +31,17 @@ function toRuleInput(groupId: string, v: KeywordValues): RuleInput {
   };
 }
 
+/** The rule's keyword condition and its reply (a keyword reply has one of each). */
+const keywordOf = (rule: RuleOut) => rule.conditions.find((c) => c.type === 'keyword');
+const replyOf = (rule: RuleOut) => rule.actions.find((a) => a.type === 'reply');
+
 function fromRule(rule: RuleOut): KeywordValues {
-  const cond = rule.conditions[0];
+  const cond = keywordOf(rule);
   return {
     name: rule.name,
     keywords: cond?.keywords ?? [],
     mode: cond?.mode ?? 'contains',
-    reply: rule.actions[0]?.template ?? '',
+    reply: replyOf(rule)?.template ?? '',
     enabled: rule.enabled,
   };
 }
@@ -116,14 +120,14 @@ export function KeywordsTab({ group }: { group: Group }) {
               key: 'keywords',
               render: (_, r) => (
                 <Space size={[4, 4]} wrap>
-                  {(r.conditions[0]?.keywords ?? []).map((k) => (
+                  {(keywordOf(r)?.keywords ?? []).map((k) => (
                     <Tag key={k}>{k}</Tag>
                   ))}
                 </Space>
               ),
             },
-            { title: t('keywords.col.mode'), key: 'mode', render: (_, r) => t(`keywords.mode.${r.conditions[0]?.mode ?? 'contains'}`) },
-            { title: t('keywords.col.reply'), key: 'reply', ellipsis: true, render: (_, r) => r.actions[0]?.template },
+            { title: t('keywords.col.mode'), key: 'mode', render: (_, r) => t(`keywords.mode.${keywordOf(r)?.mode ?? 'contains'}`) },
+            { title: t('keywords.col.reply'), key: 'reply', ellipsis: true, render: (_, r) => replyOf(r)?.template },
             {
               title: t('keywords.col.enabled'),
               key: 'enabled',
@@ -189,7 +193,7 @@ function KeywordModal({ groupId, rule, onClose, onSaved }: { groupId: string; ru
         <Form.Item name="name" label={t('keywords.name')} rules={[zodRule(RuleInput.shape.name, t('validation.required'))]}>
           <Input placeholder={t('keywords.namePlaceholder')} maxLength={80} data-testid="keyword-name" autoFocus />
         </Form.Item>
-        <Form.Item name="keywords" label={t('keywords.keywords')} rules={[zodRule(Condition.shape.keywords, t('validation.keywords', { max: KEYWORD_MAX }))]}>
+        <Form.Item name="keywords" label={t('keywords.keywords')} rules={[zodRule(KeywordCondition.shape.keywords, t('validation.keywords', { max: KEYWORD_MAX }))]}>
           <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，']} placeholder={t('keywords.keywordsPlaceholder')} data-testid="keyword-keywords" />
         </Form.Item>
         <Form.Item name="mode" label={t('keywords.mode')}>
@@ -201,7 +205,7 @@ function KeywordModal({ groupId, rule, onClose, onSaved }: { groupId: string; ru
             ]}
           />
         </Form.Item>
-        <Form.Item name="reply" label={t('keywords.reply')} extra={t('keywords.replyHint')} rules={[zodRule(Action.shape.template, t('validation.required'))]}>
+        <Form.Item name="reply" label={t('keywords.reply')} extra={t('keywords.replyHint')} rules={[zodRule(ReplyAction.shape.template, t('validation.required'))]}>
           <Input.TextArea placeholder={t('keywords.replyPlaceholder')} autoSize={{ minRows: 3, maxRows: 10 }} maxLength={MAX_MESSAGE_LENGTH} data-testid="keyword-reply" />
         </Form.Item>
         <Form.Item name="enabled" label={t('keywords.enabled')} valuePropName="checked">
