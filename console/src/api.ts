@@ -6,6 +6,7 @@ import type {
   AuditEntry,
   Case,
   ContactProfile,
+  DirectConversation,
   Group,
   GroupCreate,
   GroupPatch,
@@ -174,6 +175,11 @@ export const api = {
   cases: (offset: number, limit: number, groupId?: string) => call<{ items: Case[] }>('GET', `/api/v1/cases${query({ offset, limit, groupId })}`),
 
   contact: (id: string) => call<ContactProfile>('GET', `/api/v1/contacts/${enc(id)}`),
+
+  directConversations: (offset: number, limit: number) => call<{ items: DirectConversation[]; total: number }>('GET', `/api/v1/direct-conversations${query({ offset, limit })}`),
+  directMessages: (identityId: string, before?: string, limit = 50) => call<MessagePage>('GET', `/api/v1/direct-conversations/${enc(identityId)}/messages${query({ before, limit })}`),
+  sendDirect: (identityId: string, text: string) => call<{ outboxId: string }>('POST', `/api/v1/direct-conversations/${enc(identityId)}/messages`, { body: { text } }),
+  allRules: () => call<{ items: RuleOut[] }>('GET', '/api/v1/rules'),
 };
 
 /** The web community's member API (bearer token kept in localStorage). */
@@ -183,6 +189,9 @@ export const webchatApi = {
     call<JoinResult>('POST', `/api/v1/webchat/invites/${enc(code)}/join`, { body: { nickname }, bearer: token }),
   messages: (groupId: string, token: string, before?: string, limit = 50) =>
     call<MessagePage>('GET', `/api/v1/webchat/groups/${enc(groupId)}/messages${query({ before, limit })}`, { bearer: token }),
+  /** The private chat with the assistant, opened from a group the member is in. */
+  directMessages: (groupId: string, token: string, before?: string, limit = 50) =>
+    call<MessagePage>('GET', `/api/v1/webchat/direct/messages${query({ groupId, before, limit })}`, { bearer: token }),
 };
 
 /** WebSocket URL on the page's own origin (ws:// or wss://). */

@@ -46,7 +46,8 @@ export function choosePoolGroup(candidates: readonly PoolCandidate[], alreadyIn:
 /** What the choice means for the answer: the chosen group's name and link, where one is needed. */
 export type PoolOutcome = { kind: 'invite'; groupName: string; inviteUrl: string } | { kind: 'already_member'; groupName: string } | { kind: 'full' };
 
-const TEXT = {
+/** What the member reads (the console previews it from here). */
+export const INVITE_TEXT = {
   'zh-CN': {
     invite: (group: string, url: string) => `点击链接加入「${group}」：\n${url}`,
     already: (group: string) => `你已经在「${group}」里了，不用重复加入～`,
@@ -61,7 +62,7 @@ const TEXT = {
 
 /** The assistant's answer to an invitation request (member-visible text in the workspace's language). */
 export function inviteAnswer(request: InviteRequest, outcome: PoolOutcome, locale: 'zh-CN' | 'en'): SendMessageIntent {
-  const t = TEXT[locale];
+  const t = INVITE_TEXT[locale];
   let content: MessageContent =
     outcome.kind === 'invite'
       ? { type: 'link', text: t.invite(outcome.groupName, outcome.inviteUrl), mentions: [] }

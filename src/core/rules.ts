@@ -1,7 +1,7 @@
 import type { InboundEvent, MemberJoinedEvent, MemberLeftEvent, MessageContent, MessageEvent, PlatformUser } from './events.ts';
 import type { KeyedIntent, SendMessageIntent } from './intents.ts';
 import { KeywordMatcher, normalizeKeywordText, type KeywordMode } from './matcher.ts';
-import { prependMention, renderTemplate } from './template.ts';
+import { menuText, prependMention, renderTemplate } from './template.ts';
 
 /**
  * Automation rules: trigger → conditions → actions. A welcome message, a keyword reply and a
@@ -362,9 +362,7 @@ function keyed(event: MessageEvent | MemberJoinedEvent, rule: Rule, n: number, c
 
 /** The greeting, then one numbered line per option. */
 function menuContent(event: MessageEvent, action: MenuAction, ctx: EvaluationContext): MessageContent {
-  const greeting = renderTemplate(action.greeting, templateContext(event.sender, undefined, ctx));
-  const lines = action.options.map((o, i) => `${i + 1}. ${o.label}`);
-  return { ...greeting, text: `${greeting.text}\n${lines.join('\n')}` };
+  return menuText(renderTemplate(action.greeting, templateContext(event.sender, undefined, ctx)), action.options.map((o) => o.label));
 }
 
 function inviteDecision(event: MessageEvent, rule: Rule, action: InviteAction, n: number): KeyedInvite {

@@ -53,3 +53,8 @@ export function prependMention(content: MessageContent, user: PlatformUser): Mes
     ],
   };
 }
+
+/** A menu as the member reads it: the greeting, then one numbered line per option. */
+export function menuText(greeting: MessageContent, labels: readonly string[]): MessageContent {
+  return { ...greeting, text: `${greeting.text}\n${labels.map((label, i) => `${i + 1}. ${label}`).join('\n')}` };
+}

@@ -191,7 +191,8 @@ export const ContactProfile = z.object({
   id: Id,
   displayName: z.string(),
   createdAt: z.number(),
-  identities: z.array(z.object({ channelAccountId: Id, channelKind: ChannelKind, platformUserId: z.string(), displayName: z.string() })),
+  /** `id`: the identity, which is also the key of its direct conversation with the assistant. */
+  identities: z.array(z.object({ id: Id, channelAccountId: Id, channelKind: ChannelKind, platformUserId: z.string(), displayName: z.string() })),
   memberships: z.array(
     z.object({ groupId: Id, groupName: z.string(), status: Member.shape.status, role: Member.shape.role, joinedAt: z.number(), leftAt: z.number().nullable(), messageCount: z.number() }),
   ),
@@ -296,10 +297,24 @@ export const RuleOut = z.object({
 export type RuleOut = z.infer<typeof RuleOut>;
 export const RuleQuery = z.object({ groupId: Id.optional() });
 
-/** A new menu's greeting and options, in the workspace's language (the console fills its editor with them). */
+/** What a new menu starts with, in the workspace's language (the console fills its editor with it). */
 export const DEFAULT_MENU = {
-  'zh-CN': { greeting: '你好 {nickname}，我是社群助手～回复数字即可：', options: ['了解群规', '领取资料包', '进群'], keywords: ['菜单', 'menu', '?'] },
-  en: { greeting: 'Hi {nickname}, I am the community assistant. Reply with a number:', options: ['Group rules', 'Get the starter pack', 'Join a group'], keywords: ['menu', '菜单', '?'] },
+  'zh-CN': {
+    name: '私聊菜单',
+    greeting: '你好 {nickname}，我是社群助手～回复数字即可：',
+    keywords: ['菜单', 'menu', '?'],
+    rules: { label: '了解群规', reply: '群规如下：\n{rules}' },
+    pack: '领取资料包',
+    join: '进群',
+  },
+  en: {
+    name: 'Private menu',
+    greeting: 'Hi {nickname}, I am the community assistant. Reply with a number:',
+    keywords: ['menu', '菜单', '?'],
+    rules: { label: 'Group rules', reply: 'Our rules:\n{rules}' },
+    pack: 'Get the starter pack',
+    join: 'Join a group',
+  },
 } as const;
 
 // ── direct messages (the assistant and one member) ──────────────────────────────────────────
