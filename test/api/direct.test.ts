@@ -292,6 +292,27 @@ for (const engine of ENGINES) {
       );
     });
 
+    test('a frame re-sent after a reconnect (same client id) is stored and answered once', async () => {
+      const m = await joined('重发');
+      await m.connectDirect();
+      const id = m.sayPrivately('菜单');
+      await waitFor(() => m.directFrames.find((f) => f.type === 'ack' && f.clientMessageId === id), 'the first ack');
+      m.direct?.close();
+      await m.connectDirect();
+      m.sayPrivately('菜单', id);
+      const acks = await waitFor(() => {
+        const a = m.directFrames.filter((f) => f.type === 'ack' && f.clientMessageId === id);
+        return a.length === 2 && a;
+      }, 'the second ack');
+      assert.equal(acks[0].messageId, acks[1].messageId, 'the same stored message');
+      const page = await fetch(`${server.url}/api/v1/webchat/direct/messages?groupId=${origin.id}`, { headers: { authorization: `Bearer ${m.token}` } });
+      const items = ((await page.json()) as any).items;
+      assert.equal(items.filter((x: any) => x.text === '菜单').length, 1);
+      await waitFor(() => m.directMessages().some((x) => x.sender.isBot), 'the answer');
+      const answers = await server.rt.store.db.selectFrom('outbox').select('id').where('idempotency_key', 'like', `%:msg:dm:${m.platformUserId}:${id}:%`).execute();
+      assert.equal(answers.length, 1, 'answered once');
+    });
+
     test('a frame larger than the socket allows closes it (1009); the member can reconnect', async () => {
       const m = await joined('大帧');
       await m.connectDirect();

@@ -156,10 +156,12 @@ export class Member {
 
   async connectDirect(groupId: string = this.groupId): Promise<void> {
     const url = `${this.base.replace(/^http/, 'ws')}/api/v1/webchat/direct/ws?token=${encodeURIComponent(this.token)}&groupId=${groupId}`;
+    const ready = () => this.directFrames.filter((f) => f.type === 'direct_ready').length;
+    const before = ready();
     const ws = new WebSocket(url);
     this.direct = ws;
     ws.addEventListener('message', (e) => this.directFrames.push(JSON.parse(String(e.data))));
-    await waitFor(() => this.directFrames.some((f) => f.type === 'direct_ready'), 'direct_ready frame');
+    await waitFor(() => ready() > before, 'direct_ready frame');
   }
 
   sayPrivately(text: string, clientMessageId: string = crypto.randomUUID()): string {
