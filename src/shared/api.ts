@@ -251,7 +251,6 @@ export const MenuAction = z.object({
   options: z.array(MenuOption).min(1).max(MENU_OPTIONS_MAX),
 });
 export const Action = z.discriminatedUnion('type', [ReplyAction, InviteAction, MenuAction]);
-export type Action = z.infer<typeof Action>;
 export const RULE_PRESETS = ['welcome', 'keyword_reply', 'menu', 'custom'] as const;
 export const RuleInput = z
   .object({
