@@ -201,7 +201,8 @@ export class Dispatcher {
       id: row.message_id,
       workspace_id: row.workspace_id,
       channel_account_id: row.channel_account_id,
-      group_id: row.group_id,
+      // Where it went: an answer sent privately to a group message is not part of that group.
+      group_id: intent.platformGroupId === null ? null : row.group_id,
       identity_id: bot.id,
       direction: 'out',
       platform_message_id: platformMessageId ?? `out:${row.message_id}`,

@@ -208,6 +208,12 @@ for (const engine of ENGINES) {
         false,
         'not in the group',
       );
+      const log = await api.get(`/api/v1/groups/${g.origin.id}/messages?limit=200`);
+      assert.equal(
+        log.body.items.some((m: any) => m.id === invite.id),
+        false,
+        'nor in its history',
+      );
       // Another member's private chat does not get it.
       assert.equal(
         alice.directMessages().some((m) => m.id === invite.id),
