@@ -125,7 +125,8 @@ export function ConversationsTab({ selected, onSelect }: { selected: string | nu
     }
   }
 
-  if (conversations !== null && conversations.length === 0) {
+  // Nobody wrote yet; unless a conversation was asked for by name (a contact's "private chat" link).
+  if (conversations !== null && conversations.length === 0 && !selected) {
     return <Empty className="c-empty" image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('assistant.conversations.empty')} />;
   }
   const who = conversations?.find((c) => c.identityId === selected);
