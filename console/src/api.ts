@@ -7,6 +7,7 @@ import type {
   AuditEntry,
   Case,
   ContactProfile,
+  DirectConversation,
   Group,
   GroupAdmin,
   GroupAdminCreate,
@@ -201,6 +202,11 @@ export const api = {
   removeAdmin: (id: string) => call<void>('DELETE', `/api/v1/admins/${enc(id)}`),
 
   contact: (id: string) => call<ContactProfile>('GET', `/api/v1/contacts/${enc(id)}`),
+
+  directConversations: (offset: number, limit: number) => call<{ items: DirectConversation[]; total: number }>('GET', `/api/v1/direct-conversations${query({ offset, limit })}`),
+  directMessages: (identityId: string, before?: string, limit = 50) => call<MessagePage>('GET', `/api/v1/direct-conversations/${enc(identityId)}/messages${query({ before, limit })}`),
+  sendDirect: (identityId: string, text: string) => call<{ outboxId: string }>('POST', `/api/v1/direct-conversations/${enc(identityId)}/messages`, { body: { text } }),
+  allRules: () => call<{ items: RuleOut[] }>('GET', '/api/v1/rules'),
 };
 
 /** The web community's member API (bearer token kept in localStorage). */
@@ -209,6 +215,9 @@ export const webchatApi = {
   join: (code: string, body: JoinBody, token: string | null) => call<JoinResult>('POST', `/api/v1/webchat/invites/${enc(code)}/join`, { body, bearer: token }),
   messages: (groupId: string, token: string, before?: string, limit = 50) =>
     call<MessagePage>('GET', `/api/v1/webchat/groups/${enc(groupId)}/messages${query({ before, limit })}`, { bearer: token }),
+  /** The private chat with the assistant, opened from a group the member is in. */
+  directMessages: (groupId: string, token: string, before?: string, limit = 50) =>
+    call<MessagePage>('GET', `/api/v1/webchat/direct/messages${query({ groupId, before, limit })}`, { bearer: token }),
 };
 
 /** WebSocket URL on the page's own origin (ws:// or wss://). */

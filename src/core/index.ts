@@ -5,3 +5,4 @@ export * from './matcher.ts';
 export * from './template.ts';
 export * from './rules.ts';
 export * from './welcome.ts';
+export * from './pool.ts';

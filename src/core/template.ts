@@ -124,3 +124,8 @@ export function joinContents(parts: readonly MessageContent[]): MessageContent {
   }
   return { type: 'text', text, mentions };
 }
+
+/** A menu as the member reads it: the greeting, then one numbered line per option. */
+export function menuText(greeting: MessageContent, labels: readonly string[]): MessageContent {
+  return { ...greeting, text: `${greeting.text}\n${labels.map((label, i) => `${i + 1}. ${label}`).join('\n')}` };
+}

@@ -22,6 +22,8 @@ import { policyRoutes } from './routes/policies.ts';
 import { wordListRoutes } from './routes/wordlists.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { webchatRoutes } from './routes/webchat.ts';
+import { webchatDirectRoutes } from './routes/webchat-direct.ts';
+import { directRoutes } from './routes/direct.ts';
 import type { Role } from '../shared/api.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -109,6 +111,8 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean } = {}): Pr
     groupRoutes(z, rt);
     ruleRoutes(z, rt);
     webchatRoutes(z, rt);
+    webchatDirectRoutes(z, rt);
+    directRoutes(z, rt);
     liveRoutes(z, rt);
     moderationRoutes(z, rt);
     wordListRoutes(z, rt);

@@ -193,7 +193,8 @@ export const ContactProfile = z.object({
   id: Id,
   displayName: z.string(),
   createdAt: z.number(),
-  identities: z.array(z.object({ channelAccountId: Id, channelKind: ChannelKind, platformUserId: z.string(), displayName: z.string() })),
+  /** `id`: the identity, which is also the key of its direct conversation with the assistant. */
+  identities: z.array(z.object({ id: Id, channelAccountId: Id, channelKind: ChannelKind, platformUserId: z.string(), displayName: z.string() })),
   memberships: z.array(
     z.object({ groupId: Id, groupName: z.string(), status: Member.shape.status, role: Member.shape.role, joinedAt: z.number(), leftAt: z.number().nullable(), messageCount: z.number() }),
   ),
@@ -207,39 +208,84 @@ export const Trigger = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), scope: z.enum(['group', 'direct', 'any']).default('any') }),
   z.object({ type: z.literal('member_joined') }),
 ]);
-export const Condition = z.object({
+export const KeywordCondition = z.object({
   type: z.literal('keyword'),
   keywords: z.array(z.string().trim().min(1).max(KEYWORD_MAX)).min(1).max(200),
   mode: z.enum(['contains', 'exact']).default('contains'),
 });
-export const Action = z.object({
+/** A rule's conditions are alternatives: it fires when any one holds (none: every message in scope). */
+export const Condition = z.discriminatedUnion('type', [
+  KeywordCondition,
+  /** The sender's first direct message to the assistant (direct scope only). */
+  z.object({ type: z.literal('first_message') }),
+]);
+export const ReplyAction = z.object({
   type: z.literal('reply'),
   template: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH),
   mention: z.boolean().default(true),
   quote: z.boolean().default(false),
 });
+export const INVITE_POOL_MAX = 50;
+export const INVITE_CAP_MAX = 100_000;
+/** Invite into the least-full group of a pool that is below its cap (never one the member is already in). */
+export const InviteAction = z.object({
+  type: z.literal('invite'),
+  groupIds: z
+    .array(Id)
+    .min(1)
+    .max(INVITE_POOL_MAX)
+    .refine((ids) => new Set(ids).size === ids.length, 'a group appears twice in the pool'),
+  /** Most active members a group may have to be chosen; null: no cap. */
+  cap: z.number().int().min(1).max(INVITE_CAP_MAX).nullable().default(null),
+  /** In a group: @mention the member (and quote them). */
+  mention: z.boolean().default(true),
+  /** Asked in a group: answer with a direct message instead. */
+  privately: z.boolean().default(false),
+});
+export const OptionAction = z.discriminatedUnion('type', [ReplyAction, InviteAction]);
+export const MENU_OPTIONS_MAX = 9;
+export const MENU_LABEL_MAX = 40;
+export const MenuOption = z.object({ label: z.string().trim().min(1).max(MENU_LABEL_MAX), actions: z.array(OptionAction).min(1).max(3) });
+/** A numbered menu in direct messages; a reply with an option's number runs its actions. */
+export const MenuAction = z.object({
+  type: z.literal('menu'),
+  greeting: z.string().trim().min(1).max(1000),
+  options: z.array(MenuOption).min(1).max(MENU_OPTIONS_MAX),
+});
+export const Action = z.discriminatedUnion('type', [ReplyAction, InviteAction, MenuAction]);
+export const RULE_PRESETS = ['welcome', 'keyword_reply', 'menu', 'custom'] as const;
 export const RuleInput = z
   .object({
     groupId: Id.nullable(),
     name: Name,
-    preset: z.enum(['keyword_reply', 'custom']).default('keyword_reply'),
+    preset: z.enum(['keyword_reply', 'menu', 'custom']).default('keyword_reply'),
     enabled: z.boolean().default(true),
     priority: z.number().int().min(-1000).max(1000).default(0),
     stopAfterMatch: z.boolean().default(true),
     trigger: Trigger,
-    conditions: z.array(Condition).max(1),
+    conditions: z.array(Condition).max(2),
     actions: z.array(Action).min(1).max(5),
   })
-  .refine((r) => r.trigger.type !== 'member_joined' || r.conditions.length === 0, {
-    message: 'join rules take no keyword condition',
-    path: ['conditions'],
+  .superRefine((r, ctx) => {
+    const direct = r.trigger.type === 'message' && r.trigger.scope === 'direct';
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (r.trigger.type === 'member_joined') {
+      if (r.conditions.length > 0) issue('conditions', 'join rules take no keyword condition');
+      if (r.actions.some((a) => a.type !== 'reply')) issue('actions', 'join rules only reply');
+    }
+    if (new Set(r.conditions.map((c) => c.type)).size < r.conditions.length) issue('conditions', 'at most one condition of each type');
+    if (r.conditions.some((c) => c.type === 'first_message') && !direct) issue('conditions', 'first_message is for direct messages: set trigger.scope to "direct"');
+    const menus = r.actions.filter((a) => a.type === 'menu').length;
+    if (menus > 0 && !direct) issue('actions', 'a menu is for direct messages: set trigger.scope to "direct"');
+    if (menus > 0 && r.actions.length > 1) issue('actions', 'a menu is the rule’s only action');
+    if ((r.preset === 'menu') !== (menus > 0)) issue('preset', 'the menu preset is a rule with one menu action');
   });
 export type RuleInput = z.input<typeof RuleInput>;
 export const RuleOut = z.object({
   id: Id,
   groupId: Id.nullable(),
   name: z.string(),
-  preset: z.enum(['welcome', 'keyword_reply', 'custom']),
+  preset: z.enum(RULE_PRESETS),
   enabled: z.boolean(),
   priority: z.number(),
   stopAfterMatch: z.boolean(),
@@ -251,6 +297,42 @@ export const RuleOut = z.object({
 });
 export type RuleOut = z.infer<typeof RuleOut>;
 export const RuleQuery = z.object({ groupId: Id.optional() });
+
+/** What a new menu starts with, in the workspace's language (the console fills its editor with it). */
+export const DEFAULT_MENU = {
+  'zh-CN': {
+    name: '私聊菜单',
+    greeting: '你好 {nickname}，我是社群助手～回复数字即可：',
+    keywords: ['菜单', 'menu', '?'],
+    rules: { label: '了解群规', reply: '群规如下：\n{rules}' },
+    pack: '领取资料包',
+    join: '进群',
+  },
+  en: {
+    name: 'Private menu',
+    greeting: 'Hi {nickname}, I am the community assistant. Reply with a number:',
+    keywords: ['menu', '菜单', '?'],
+    rules: { label: 'Group rules', reply: 'Our rules:\n{rules}' },
+    pack: 'Get the starter pack',
+    join: 'Join a group',
+  },
+} as const;
+
+// ── direct messages (the assistant and one member) ──────────────────────────────────────────
+export const DirectConversation = z.object({
+  /** The member's identity on the channel: the conversation's key. */
+  identityId: Id,
+  contactId: Id,
+  channelAccountId: Id,
+  channelKind: ChannelKind,
+  platformUserId: z.string(),
+  displayName: z.string(),
+  messageCount: z.number(),
+  lastMessage: Message,
+});
+export type DirectConversation = z.infer<typeof DirectConversation>;
+export const DirectConversationPage = z.object({ items: z.array(DirectConversation), total: z.number() });
+export const DirectIdentityParams = z.object({ identityId: Id });
 
 // ── moderation: sensitive-word lists ──────────────────────────────────────────────────────────
 export const WORDS_PER_LIST_MAX = 20_000;

@@ -165,5 +165,29 @@ export class Member {
 
   close(): void {
     this.ws?.close();
+    this.direct?.close();
+  }
+
+  /** The private chat with the assistant, opened from a group (default: the one joined last). */
+  readonly directFrames: any[] = [];
+  direct: WebSocket | null = null;
+
+  async connectDirect(groupId: string = this.groupId): Promise<void> {
+    const url = `${this.base.replace(/^http/, 'ws')}/api/v1/webchat/direct/ws?token=${encodeURIComponent(this.token)}&groupId=${groupId}`;
+    const ready = () => this.directFrames.filter((f) => f.type === 'direct_ready').length;
+    const before = ready();
+    const ws = new WebSocket(url);
+    this.direct = ws;
+    ws.addEventListener('message', (e) => this.directFrames.push(JSON.parse(String(e.data))));
+    await waitFor(() => ready() > before, 'direct_ready frame');
+  }
+
+  sayPrivately(text: string, clientMessageId: string = crypto.randomUUID()): string {
+    this.direct?.send(JSON.stringify({ type: 'send', clientMessageId, text }));
+    return clientMessageId;
+  }
+
+  directMessages(): any[] {
+    return this.directFrames.flatMap((f) => (f.type === 'message' ? [f.message] : f.type === 'direct_ready' ? f.recent : []));
   }
 }

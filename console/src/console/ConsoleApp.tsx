@@ -10,6 +10,7 @@ import { formatDateTime } from '../shared/format.ts';
 import { SessionContext, errorText, type ConsoleSession } from './context.ts';
 import { ConsoleLayout } from './Layout.tsx';
 import { allows } from './permissions.ts';
+import { AssistantPage } from './pages/AssistantPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { ContactPage } from './pages/ContactPage.tsx';
 import { GroupDetailPage } from './pages/GroupDetailPage.tsx';
@@ -170,6 +171,7 @@ export default function ConsoleApp() {
             <Route path="/moderation" element={<ModerationPage />} />
             <Route path="/policies" element={<PoliciesPage />} />
             <Route path="/policies/:id" element={<PolicyPage />} />
+            <Route path="/assistant" element={<AssistantPage />} />
             <Route path="/team" element={<TeamPage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="/settings" element={<SettingsPage />} />

@@ -1,4 +1,4 @@
-import { AuditOutlined, ControlOutlined, SafetyOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UserOutlined, WechatOutlined } from '@ant-design/icons';
+import { AuditOutlined, ControlOutlined, MessageOutlined, SafetyOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UserOutlined, WechatOutlined } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useI18n } from '../i18n.ts';
@@ -16,6 +16,7 @@ export function ConsoleLayout() {
     { key: '/groups', icon: <WechatOutlined />, label: t('nav.groups') },
     { key: '/moderation', icon: <SafetyOutlined />, label: t('nav.moderation') },
     { key: '/policies', icon: <ControlOutlined />, label: t('nav.policies') },
+    { key: '/assistant', icon: <MessageOutlined />, label: t('nav.assistant') },
     { key: '/team', icon: <TeamOutlined />, label: t('nav.team') },
     ...(can('audit:read') ? [{ key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') }] : []),
     { key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { welcomeRule } from '../../core/rules.ts';
+import { replyTemplate, welcomeRule } from '../../core/rules.ts';
 import { DEFAULT_WELCOME, Group, GroupCreate, GroupPatch, IdParams, Items, Locale, MemberPage, MessagePage, MessageQuery, OperatorSend, PageQuery, WelcomePut } from '../../shared/api.ts';
 import type { Db } from '../../store/index.ts';
 import { newId } from '../../store/ids.ts';
@@ -125,7 +125,7 @@ export function groupRoutes(app: ZodApp, rt: Runtime) {
         const rule = welcomeRule({ id: existing?.id ?? newId(), groupId: group.id, template: req.body.template, enabled: req.body.enabled });
         if (existing) await replaceRule(trx, rule, now);
         else await insertRule(trx, a.workspaceId, rule, now);
-        await audit(trx, a, 'group.welcome', group.id, `${req.body.enabled ? 'set' : 'disabled'} the welcome of ${group.name}`, { before: existing?.actions[0]?.template ?? null, after: req.body });
+        await audit(trx, a, 'group.welcome', group.id, `${req.body.enabled ? 'set' : 'disabled'} the welcome of ${group.name}`, { before: replyTemplate(existing) ?? null, after: req.body });
       });
       rt.engine.invalidate(a.workspaceId);
       return view(store.db, a.workspaceId, req.params.id);

@@ -7,7 +7,7 @@ import type { MemberSocket, WebchatConnector } from '../../connectors/webchat/co
 import { findActiveBan } from '../../store/repos/blacklist.ts';
 import { judgeJoin, type GateRefusal } from '../../core/join-gate.ts';
 import type { GroupSettings } from '../../shared/group-settings.ts';
-import { findGroupByInviteCode, getGroup } from '../../store/repos/groups.ts';
+import { findGroupByInviteCode } from '../../store/repos/groups.ts';
 import { listGroupMessages } from '../../store/repos/messages.ts';
 import { findIdentity, getMembership, listMembers } from '../../store/repos/people.ts';
 import { createWebchatUser, findWebchatUserByToken, renameWebchatUser } from '../../store/repos/webchat.ts';
@@ -17,6 +17,7 @@ import { HttpError, type ZodApp } from '../http.ts';
 import { JoinGateGuard } from '../join-gate.ts';
 import type { Runtime } from '../runtime.ts';
 import { loadGroupSettings } from '../services/settings.ts';
+import { bearer, webchatMemberIn } from '../services/webchat-members.ts';
 
 const MEMBER_LIST_LIMIT = 500;
 
@@ -62,24 +63,7 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
     return { group, connector };
   }
 
-  function bearer(req: FastifyRequest): string | undefined {
-    const h = req.headers.authorization;
-    return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
-  }
-
-  /** The member behind a token and their membership in a group; null when either is missing. */
-  async function memberIn(token: string | undefined, groupId: string) {
-    if (!token) return null;
-    const user = await findWebchatUserByToken(store.db, tokenHash(token));
-    const group = await getGroup(store.db, groupId);
-    if (!user || !group || group.channel_account_id !== user.channel_account_id) return null;
-    const identity = await findIdentity(store.db, group.channel_account_id, user.id);
-    const membership = identity && (await getMembership(store.db, group.id, identity.id));
-    if (!identity || membership?.status !== 'active') return null;
-    const connector = rt.webchat(group.channel_account_id);
-    if (!connector) return null;
-    return { user, group, identity, connector };
-  }
+  const memberIn = (token: string | undefined, groupId: string) => webchatMemberIn(rt, token, groupId);
 
   app.route({
     method: 'GET',
