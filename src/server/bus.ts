@@ -15,7 +15,7 @@ export interface BusEvents {
   case: [{ workspaceId: string; caseId: string }];
   outbox: [];
   /** An invitation found every group of its pool full (or gone): the member was told so; operators should make room. */
-  invite_pool_full: [{ workspaceId: string; ruleId: string; groupIds: string[]; missingGroupIds: string[]; contactId: string; memberName: string }];
+  invite_pool_full: [{ workspaceId: string; ruleId: string; groupIds: string[]; missingGroupIds: string[]; contactId: string; memberName: string; caseId: string }];
 }
 
 export class Bus extends EventEmitter<BusEvents> {}

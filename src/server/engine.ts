@@ -248,10 +248,11 @@ export class Engine implements EventSink {
     return resolveInvites(trx, decisions, {
       workspaceId: account.workspaceId,
       contactId: identity.contact_id,
+      identityId: identity.id,
       memberName: identity.display_name,
       inviteUrl: (channelAccountId, code) => this.#accounts.get(channelAccountId)?.inviteUrl?.(code) ?? null,
       now,
-      notify: (n) => notices.push({ type: 'invite_pool_full', args: [n] }),
+      notify: (n) => notices.push({ type: 'invite_pool_full', args: [n] }, { type: 'case', args: [{ workspaceId: n.workspaceId, caseId: n.caseId }] }),
     });
   }
 

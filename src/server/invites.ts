@@ -4,6 +4,8 @@ import type { KeyedIntent, SendMessageIntent } from '../core/intents.ts';
 import type { Db } from '../store/index.ts';
 import { getWorkspace } from '../store/repos/accounts.ts';
 import { writeAudit } from '../store/repos/audit.ts';
+import { insertCase } from '../store/repos/cases.ts';
+import { queueAlert } from './alerts.ts';
 import type { BusEvents } from './bus.ts';
 
 /**
@@ -16,6 +18,8 @@ export interface InviteContext {
   workspaceId: string;
   /** The person asking: a membership through any of their identities counts. */
   contactId: string;
+  /** The identity that asked (the case of a full pool names it). */
+  identityId: string;
   memberName: string;
   /** The URL that joins a group of that channel account, from the group's invite code; null where the channel has none. */
   inviteUrl: (channelAccountId: string, inviteCode: string) => string | null;
@@ -86,8 +90,8 @@ async function resolveInvite(trx: Db, d: KeyedInvite, ctx: InviteContext, locale
 }
 
 /**
- * Every group of a pool is full (or gone): the one place that tells the operators. For now an
- * audit row and a bus notice (`invite_pool_full`), in the transaction of the request.
+ * Every group of a pool is full (or gone): the one place that tells the operators — an alert case
+ * (review queue, live feed, webhook), an audit row and a bus notice, in the request's transaction.
  */
 async function alertPoolFull(trx: Db, d: KeyedInvite, ctx: InviteContext, missing: string[]): Promise<void> {
   await writeAudit(trx, {
@@ -101,5 +105,17 @@ async function alertPoolFull(trx: Db, d: KeyedInvite, ctx: InviteContext, missin
     details: { groupIds: d.invite.groupIds, cap: d.invite.cap, missingGroupIds: missing, contactId: ctx.contactId },
     now: ctx.now,
   });
-  ctx.notify({ workspaceId: ctx.workspaceId, ruleId: d.ruleId, groupIds: d.invite.groupIds, missingGroupIds: missing, contactId: ctx.contactId, memberName: ctx.memberName });
+  const c = await insertCase(trx, {
+    workspace_id: ctx.workspaceId,
+    group_id: null,
+    identity_id: ctx.identityId,
+    message_id: null,
+    kind: 'pool_full',
+    action: 'alert',
+    applied: 'alert',
+    details: { reason: `every group of the pool is full${missing.length > 0 ? ` (${missing.length} no longer exist)` : ''}` },
+    created_at: ctx.now,
+  });
+  await queueAlert(trx, ctx.workspaceId, c.id, ctx.now);
+  ctx.notify({ workspaceId: ctx.workspaceId, ruleId: d.ruleId, groupIds: d.invite.groupIds, missingGroupIds: missing, contactId: ctx.contactId, memberName: ctx.memberName, caseId: c.id });
 }

@@ -350,7 +350,7 @@ export const WordPage = z.object({ items: z.array(z.object({ word: z.string(), a
 export const WordListQuery = z.object({ groupId: Id.optional() });
 
 /** What raised a case. */
-export const CASE_KINDS = ['sensitive_word', 'ad', 'flood', 'raid', 'blacklisted_join', 'locked_join', 'invite_not_allowed', 'manual'] as const;
+export const CASE_KINDS = ['sensitive_word', 'ad', 'flood', 'raid', 'blacklisted_join', 'invite_not_allowed', 'pool_full', 'manual'] as const;
 export const CaseKind = z.enum(CASE_KINDS);
 export type CaseKind = z.infer<typeof CaseKind>;
 /** What a case asked for / did: the word actions, plus what moderators and thresholds do. */

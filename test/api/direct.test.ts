@@ -179,7 +179,9 @@ for (const engine of ENGINES) {
       assert.equal(answer.replyToId, question.id, 'the answer quotes the question');
       assert.ok(asked);
       await waitFor(() => poolFull.length === 1, 'the bus notice');
-      assert.deepEqual(poolFull[0], { workspaceId: poolFull[0].workspaceId, ruleId: rule.body.id, groupIds: [g.full.id, g.read1.id], missingGroupIds: [], contactId: poolFull[0].contactId, memberName: 'Bob' });
+      assert.deepEqual(poolFull[0], { workspaceId: poolFull[0].workspaceId, ruleId: rule.body.id, groupIds: [g.full.id, g.read1.id], missingGroupIds: [], contactId: poolFull[0].contactId, memberName: 'Bob', caseId: poolFull[0].caseId });
+      const alert = (await api.get('/api/v1/cases?status=open')).body.items.find((c: any) => c.id === poolFull[0].caseId);
+      assert.deepEqual([alert?.kind, alert?.action, alert?.member.name], ['pool_full', 'alert', 'Bob'], 'the operators see it in the review queue');
       const audit = await api.get('/api/v1/audit-log');
       const row = audit.body.items.find((e: any) => e.action === 'invite.pool_full');
       assert.ok(row, 'an audit row');
