@@ -137,16 +137,21 @@ const EVADED_TLDS: ReadonlySet<string> = new Set([
 /** urlAuth: http://user@host is read as the host it is (http://google.com@evil.cn goes to evil.cn). */
 const linkify = new LinkifyIt({ fuzzyLink: true, fuzzyEmail: true, urlAuth: true }).tlds(EXTRA_TLDS, true);
 
-/** Cheap test before building the link view: something that is or becomes a dot, or "//" (http://localhost). */
-const DOTLIKE = /[.。｡．点點·]|dot|ｄｏｔ|[/／]{2}/i;
+/**
+ * Cheap test before building the link view, on the original: a Latin letter (as every TLD but рф
+ * starts) right after a dot (zero-width characters allowed), after a spaced " . ", or after an
+ * evasive dot (spaces allowed); a bracketed dot; or "//" (http://localhost). Most Chinese messages
+ * have a 。, few have one before a Latin letter; "ok. see you" does not pass.
+ */
+const LINK_HINT = /\.[\u200b-\u200d\u2060\ufeff]{0,3}[A-Za-zＡ-Ｚａ-ｚр]|\s\.\s{1,3}[A-Za-zＡ-Ｚａ-ｚ]|[。｡．点點·][\s\u200b-\u200d\u2060\ufeff]{0,3}[A-Za-zＡ-Ｚａ-ｚ]|[[(（【［{｛][ \u3000]?(?:[.。．点]|dot|ｄｏｔ)|[/／]{2}/i;
 /** Cheap test before linkify-it, on the link view: a dot before a Latin letter (every TLD it takes), or "//". */
 const LINKLIKE = /\.(?:[a-z]|рф)|\/\//i;
 
 function findLinks(text: string, settings: AdSettings, strict: boolean, out: AdHit[], covered: [number, number][]): void {
-  if (!DOTLIKE.test(text)) return;
+  if (!LINK_HINT.test(text)) return;
   const view = buildLinkView(text);
-  if (!LINKLIKE.test(view.text)) return;
-  const matches = linkify.match(view.text);
+  if (!LINKLIKE.test(view)) return;
+  const matches = linkify.match(view);
   if (!matches) return;
   for (const m of matches) {
     const parts = splitLink(m.raw, m.schema);
@@ -158,11 +163,11 @@ function findLinks(text: string, settings: AdSettings, strict: boolean, out: AdH
     if (m.schema.toLowerCase() === 'mailto:' && !/^(?:[a-z]{2,}|xn--[a-z0-9-]+)$/.test(tld)) continue;
     if (!invite) {
       // Shapes that prose produces too: a dot we rewrote, a bare two-label host.
-      if (!EVADED_TLDS.has(tld) && view.evasive(m.index, m.lastIndex - path.length)) continue;
+      if (!EVADED_TLDS.has(tld) && evasiveIn(m.index, m.lastIndex - path.length)) continue;
       if (!BARE_TLDS.has(tld) && m.schema === '' && path === '' && !host.startsWith('www.') && host.split('.').length === 2) continue;
     }
-    const start = view.start(m.index);
-    const end = view.end(m.lastIndex - 1);
+    const start = vStart[m.index]!;
+    const end = vEnd[m.lastIndex - 1]!;
     covered.push([start, end]);
     const hit = { text: text.slice(start, end), start, end, host };
     if (invite && settings.inviteLinks) out.push({ kind: 'invite_link', ...hit });
@@ -223,16 +228,11 @@ function isInvite(host: string, path: string): boolean {
 
 // ---- the link view -------------------------------------------------------------------------------
 
-interface LinkView {
-  text: string;
-  /** Original start of the view unit at i. */
-  start(i: number): number;
-  /** Original end of the view unit at i. */
-  end(i: number): number;
-  /** Whether view units [from, to) include a dot rewritten from an evasive spelling. */
-  evasive(from: number, to: number): boolean;
-}
-
+/**
+ * The link view of the latest buildLinkView call: its units, and for each the original span it came
+ * from and whether it is a dot rewritten from an evasive spelling. Reused from call to call (detectAds
+ * reads them before it returns), so a message costs no allocation but the view string.
+ */
 let vUnits = new Uint16Array(512);
 let vStart = new Int32Array(512);
 let vEnd = new Int32Array(512);
@@ -292,42 +292,38 @@ function endsHost(last: number): boolean {
   return BARE_TLDS.has(String.fromCharCode(...vUnits.subarray(k + 1, last + 1)).toLowerCase());
 }
 
+/** Writes one view unit; returns the next index. */
+function put(n: number, c: number, from: number, to: number, evasive: number): number {
+  vUnits[n] = c;
+  vStart[n] = from;
+  vEnd[n] = to;
+  vEvasive[n] = evasive;
+  return n + 1;
+}
+
+/** Whether view units [from, to) include a dot rewritten from an evasive spelling. */
+function evasiveIn(from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (vEvasive[k] === 1) return true;
+  return false;
+}
+
 /**
- * The text as linkify-it should see it, with an offset map back to the original. 1:1 except that
- * invisible characters and the spaces around an evasive dot are dropped, a bracketed dot becomes one
- * ".", and a space is put between Latin letters or digits and CJK text (never inside a link: links
- * do not contain spaces).
+ * The text as linkify-it should see it (the offset map back to the original is left in vStart/vEnd).
+ * 1:1 except that invisible characters and the spaces around an evasive dot are dropped, a bracketed
+ * dot becomes one ".", and a space is put between Latin letters or digits and CJK text (never inside
+ * a link: links do not contain spaces).
  */
-function buildLinkView(text: string): LinkView {
+function buildLinkView(text: string): string {
   const len = text.length;
   reserve(2 * len + 8);
   let n = 0;
   let lastSig = -1; // view index of the last unit that is not a space
   // Past the host, in a link's path: dots there are file names' (a.html), and a 。 ends the sentence.
   let inPath = false;
-  const emit = (c: number, from: number, to: number, evasive: number) => {
-    const prev = n > 0 ? vUnits[n - 1]! : 0x20;
-    if (c === 0x2f) inPath ||= prev !== 0x2f && prev !== 0x3a && foldWidth(text.charCodeAt(to)) !== 0x2f;
-    else if (c === 0x20 || isWide(c)) inPath = false;
-    if ((isAsciiAlnum(c) && isWide(prev)) || (isWide(c) && isAsciiAlnum(prev))) {
-      vUnits[n] = 0x20;
-      vStart[n] = from;
-      vEnd[n] = from;
-      vEvasive[n] = 0;
-      n++;
-    }
-    vUnits[n] = c;
-    vStart[n] = from;
-    vEnd[n] = to;
-    vEvasive[n] = evasive;
-    if (c !== 0x20) lastSig = n;
-    n++;
-  };
   for (let i = 0; i < len; i++) {
     const raw = text.charCodeAt(i);
     if (isInvisible(raw)) continue;
-    const c = foldWidth(raw);
-    const prevSig = lastSig >= 0 ? vUnits[lastSig]! : -1;
+    let c = foldWidth(raw);
     let dotEnd = -1; // original end of an evasive dot starting at i
     if (isEvasiveDot(raw)) dotEnd = i + 1;
     else if (c === 0x28 || c === 0x5b || c === 0x7b || raw === 0xff08 || raw === 0xff3b || raw === 0xff5b || raw === 0x3010) {
@@ -337,35 +333,29 @@ function buildLinkView(text: string): LinkView {
       // "example . com": a plain dot with spaces on both sides, which prose does not write.
       dotEnd = i + 1;
     }
-    if (dotEnd >= 0 && !inPath && isAsciiAlnum(prevSig) && !endsHost(lastSig)) {
+    if (dotEnd >= 0 && !inPath && lastSig >= 0 && isAsciiAlnum(vUnits[lastSig]!) && !endsHost(lastSig)) {
       const next = peek(text, dotEnd);
       if (isAsciiAlnum(next.c)) {
-        n = lastSig + 1; // drop the spaces between the label and the dot
-        emit(0x2e, i, dotEnd, 1);
+        // Drop the spaces between the label and the dot, and those after it.
+        n = put(lastSig + 1, 0x2e, i, dotEnd, 1);
+        lastSig = n - 1;
         i = next.at - 1;
         continue;
       }
     }
-    if (c === 0x3a && isAsciiLetter(foldWidth(text.charCodeAt(i + 1)))) {
-      // A label's colon (微信:abc@qq.com, Email:abc@qq.com): linkify-it would take "微信:" for a scheme and
-      // find nothing. Schemes are followed by "/", ports by digits; mailto:a@b.com still yields a@b.com.
-      emit(0x20, i, i + 1, 0);
-      continue;
-    }
-    emit(c, i, i + 1, 0);
+    // A label's colon (微信:abc@qq.com, Email:abc@qq.com): linkify-it would take "微信:" for a scheme and
+    // find nothing. Schemes are followed by "/", ports by digits; mailto:a@b.com still yields a@b.com.
+    if (c === 0x3a && isAsciiLetter(foldWidth(text.charCodeAt(i + 1)))) c = 0x20;
+    const prev = n > 0 ? vUnits[n - 1]! : 0x20;
+    if ((isAsciiAlnum(c) && isWide(prev)) || (isWide(c) && isAsciiAlnum(prev))) n = put(n, 0x20, i, i, 0);
+    if (c === 0x2f) inPath ||= prev !== 0x2f && prev !== 0x3a && foldWidth(text.charCodeAt(i + 1)) !== 0x2f;
+    else if (c === 0x20 || isWide(c)) inPath = false;
+    if (c !== 0x20) lastSig = n;
+    n = put(n, c, i, i + 1, 0);
   }
-  const units = vUnits;
-  const starts = vStart.slice(0, n);
-  const ends = vEnd.slice(0, n);
-  const evasive = vEvasive.slice(0, n);
   let view = '';
-  for (let i = 0; i < n; i += 4096) view += String.fromCharCode.apply(null, units.subarray(i, Math.min(n, i + 4096)) as unknown as number[]);
-  return {
-    text: view,
-    start: (i) => starts[i]!,
-    end: (i) => ends[i]!,
-    evasive: (from, to) => evasive.subarray(from, to).includes(1),
-  };
+  for (let i = 0; i < n; i += 4096) view += String.fromCharCode.apply(null, vUnits.subarray(i, Math.min(n, i + 4096)) as unknown as number[]);
+  return view;
 }
 
 // ---- phones --------------------------------------------------------------------------------------
@@ -377,6 +367,8 @@ const CN_NUMERAL: ReadonlyMap<string, number> = new Map(
 const NUMERALS = [...CN_NUMERAL.keys()].join('');
 /** Something that is or stands for a digit (numerals only four in a row, see phoneView). */
 const DIGITLIKE = new RegExp(`[0-9０-９①-⑨⓪]|[${NUMERALS}]{4}`);
+/** Two numerals close together: the cheap test before looking for runs of them. */
+const NUMERAL_PAIR = new RegExp(`[${NUMERALS}].{0,5}[${NUMERALS}]`);
 /** A run of seven or more digits (any spelling), separators allowed in between. */
 const NUMBER_RUN = new RegExp(`[0-9０-９${NUMERALS}](?:[ \\-.\u3000]{0,2}[0-9０-９${NUMERALS}]){6,}`, 'g');
 
@@ -397,6 +389,7 @@ const toAsciiPhoneChar = (ch: string) => {
  */
 function phoneView(text: string): string {
   let view = text.replace(WIDE_PHONE_CHARS, toAsciiPhoneChar);
+  if (!NUMERAL_PAIR.test(text)) return view;
   NUMBER_RUN.lastIndex = 0;
   for (let m = NUMBER_RUN.exec(text); m; m = NUMBER_RUN.exec(text)) {
     let numerals = 0;
