@@ -1,5 +1,5 @@
 /**
- * Flood and raid detection (ADR 0008): one member posting too fast or the same text again and again,
+ * Flood and raid detection: one member posting too fast or the same text again and again,
  * and a whole group receiving too many joins or messages at once. Pure (the time comes in with each
  * call) and bounded: at most `maxKeys` members and `maxKeys` groups are tracked, the least recently
  * seen forgotten first, and each keeps a few capped arrays or a fixed 60-slot counter.
