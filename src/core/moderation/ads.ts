@@ -254,7 +254,7 @@ const isAsciiAlnum = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c 
 const isWide = (c: number) => (c >= 0x2e80 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xdfff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xffef);
 /** Zero-width and invisible characters that evaders put inside a link (dropped from the view). */
 const isInvisible = (c: number) => c === 0xad || (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff || c === 0x180e;
-const isSpace = (c: number) => c === 0x20 || c === 0x3000 || c === 0xa0 || c === 0x09;
+const isSpace = (c: number) => c === 0x20 || c === 0x3000 || c === 0xa0 || c === 0x09 || c === 0x0a || c === 0x0d;
 /** Dots that are a link's dot only as an evasion: 。 ｡ ． 点 點 ·. */
 const isEvasiveDot = (c: number) => c === 0x3002 || c === 0xff61 || c === 0xff0e || c === 0x70b9 || c === 0x9ede || c === 0xb7;
 /**
@@ -307,6 +307,19 @@ function evasiveIn(from: number, to: number): boolean {
   return false;
 }
 
+/** Code unit classes for buildLinkView: most characters are copied as they are, and only need their class. */
+const OTHER = 0;
+const ALNUM = 1;
+const WIDE = 2;
+/** Invisible, foldable, a dot in any spelling, a bracket, a colon, a slash, a space: the slow path. */
+const SPECIAL = 3;
+const classOf = (c: number) => (isAsciiAlnum(c) ? ALNUM : isWide(c) ? WIDE : OTHER);
+const LINK_CLASS = new Uint8Array(0x10000);
+for (let u = 0; u < 0x10000; u++) {
+  const special = isInvisible(u) || isEvasiveDot(u) || isSpace(u) || foldWidth(u) !== u || '.:/([{（［｛【'.includes(String.fromCharCode(u));
+  LINK_CLASS[u] = special ? SPECIAL : classOf(u);
+}
+
 /**
  * The text as linkify-it should see it (the offset map back to the original is left in vStart/vEnd).
  * 1:1 except that invisible characters and the spaces around an evasive dot are dropped, a bracketed
@@ -317,11 +330,21 @@ function buildLinkView(text: string): string {
   const len = text.length;
   reserve(2 * len + 8);
   let n = 0;
+  let prevClass = OTHER; // class of the last unit written
   let lastSig = -1; // view index of the last unit that is not a space
   // Past the host, in a link's path: dots there are file names' (a.html), and a 。 ends the sentence.
   let inPath = false;
   for (let i = 0; i < len; i++) {
     const raw = text.charCodeAt(i);
+    const cls = LINK_CLASS[raw]!;
+    if (cls !== SPECIAL) {
+      if ((cls === ALNUM && prevClass === WIDE) || (cls === WIDE && prevClass === ALNUM)) n = put(n, 0x20, i, i, 0);
+      if (cls === WIDE) inPath = false;
+      lastSig = n;
+      n = put(n, raw, i, i + 1, 0);
+      prevClass = cls;
+      continue;
+    }
     if (isInvisible(raw)) continue;
     let c = foldWidth(raw);
     let dotEnd = -1; // original end of an evasive dot starting at i
@@ -339,6 +362,7 @@ function buildLinkView(text: string): string {
         // Drop the spaces between the label and the dot, and those after it.
         n = put(lastSig + 1, 0x2e, i, dotEnd, 1);
         lastSig = n - 1;
+        prevClass = OTHER;
         i = next.at - 1;
         continue;
       }
@@ -346,12 +370,13 @@ function buildLinkView(text: string): string {
     // A label's colon (微信:abc@qq.com, Email:abc@qq.com): linkify-it would take "微信:" for a scheme and
     // find nothing. Schemes are followed by "/", ports by digits; mailto:a@b.com still yields a@b.com.
     if (c === 0x3a && isAsciiLetter(foldWidth(text.charCodeAt(i + 1)))) c = 0x20;
-    const prev = n > 0 ? vUnits[n - 1]! : 0x20;
-    if ((isAsciiAlnum(c) && isWide(prev)) || (isWide(c) && isAsciiAlnum(prev))) n = put(n, 0x20, i, i, 0);
-    if (c === 0x2f) inPath ||= prev !== 0x2f && prev !== 0x3a && foldWidth(text.charCodeAt(i + 1)) !== 0x2f;
-    else if (c === 0x20 || isWide(c)) inPath = false;
+    const folded = classOf(c);
+    if ((folded === ALNUM && prevClass === WIDE) || (folded === WIDE && prevClass === ALNUM)) n = put(n, 0x20, i, i, 0);
+    if (c === 0x2f) inPath ||= n > 0 && vUnits[n - 1] !== 0x2f && vUnits[n - 1] !== 0x3a && foldWidth(text.charCodeAt(i + 1)) !== 0x2f;
+    else if (c === 0x20 || folded === WIDE) inPath = false;
     if (c !== 0x20) lastSig = n;
     n = put(n, c, i, i + 1, 0);
+    prevClass = folded;
   }
   let view = '';
   for (let i = 0; i < n; i += 4096) view += String.fromCharCode.apply(null, vUnits.subarray(i, Math.min(n, i + 4096)) as unknown as number[]);
@@ -365,10 +390,10 @@ const CN_NUMERAL: ReadonlyMap<string, number> = new Map(
   ['〇零', '一幺壹', '二两贰貳', '三叁參', '四肆', '五伍', '六陆陸', '七柒', '八捌', '九玖'].flatMap((chars, d) => [...chars].map((ch) => [ch, d] as const)),
 );
 const NUMERALS = [...CN_NUMERAL.keys()].join('');
-/** Something that is or stands for a digit (numerals only four in a row, see phoneView). */
-const DIGITLIKE = new RegExp(`[0-9０-９①-⑨⓪]|[${NUMERALS}]{4}`);
-/** Two numerals close together: the cheap test before looking for runs of them. */
-const NUMERAL_PAIR = new RegExp(`[${NUMERALS}].{0,5}[${NUMERALS}]`);
+/** Per code unit: 1 a digit (ASCII, full-width, circled), 2 a Chinese numeral, 0 anything else. */
+const DIGIT_KIND = new Uint8Array(0x10000);
+for (const ch of '0123456789０１２３４５６７８９①②③④⑤⑥⑦⑧⑨⓪') DIGIT_KIND[ch.charCodeAt(0)] = 1;
+for (const ch of NUMERALS) DIGIT_KIND[ch.charCodeAt(0)] = 2;
 /** A run of seven or more digits (any spelling), separators allowed in between. */
 const NUMBER_RUN = new RegExp(`[0-9０-９${NUMERALS}](?:[ \\-.\u3000]{0,2}[0-9０-９${NUMERALS}]){6,}`, 'g');
 
@@ -387,9 +412,9 @@ const toAsciiPhoneChar = (ch: string) => {
  * length (so offsets are the original's). Chinese numerals count as digits only in a run of seven or more
  * digits with at least four numerals (一三八一二三四五六七八), never in running text (第一).
  */
-function phoneView(text: string): string {
+function phoneView(text: string, numerals: number): string {
   let view = text.replace(WIDE_PHONE_CHARS, toAsciiPhoneChar);
-  if (!NUMERAL_PAIR.test(text)) return view;
+  if (numerals < 4) return view;
   NUMBER_RUN.lastIndex = 0;
   for (let m = NUMBER_RUN.exec(text); m; m = NUMBER_RUN.exec(text)) {
     let numerals = 0;
@@ -419,8 +444,16 @@ const E164 = /(?<![\w+])\+ ?[1-9](?:[ ().-]{0,2}\d){7,14}(?![.-]?\d)/g;
 const CN_PREFIX = /^(?:(?:\+|00) ?86[ -]?|\(\+?86\) ?)/;
 
 function findPhones(text: string, out: AdHit[]): void {
-  if (!DIGITLIKE.test(text)) return;
-  const view = phoneView(text);
+  // The cheap test: a digit, or four numerals (a run of them needs that many).
+  let digits = 0;
+  let numerals = 0;
+  for (let i = 0; i < text.length; i++) {
+    const k = DIGIT_KIND[text.charCodeAt(i)];
+    if (k === 1) digits++;
+    else if (k === 2) numerals++;
+  }
+  if (digits === 0 && numerals < 4) return;
+  const view = phoneView(text, numerals);
   const starts = new Set<number>();
   for (const re of [MOBILE, LANDLINE, SERVICE, E164]) {
     re.lastIndex = 0;
