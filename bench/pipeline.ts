@@ -32,7 +32,7 @@ import { messageEvent } from '../src/connectors/webchat/normalize.ts';
 import { WebchatConnector } from '../src/connectors/webchat/connector.ts';
 import type { MessageEvent } from '../src/core/events.ts';
 import { normalizeKeywordText } from '../src/core/matcher.ts';
-import { compileRules, evaluate, keywordReplyRule, type CompiledRules, type EvaluationContext, type Rule } from '../src/core/rules.ts';
+import { compileRules, decide, isIntent, keywordReplyRule, type CompiledRules, type EvaluationContext, type Rule } from '../src/core/rules.ts';
 import { Bus } from '../src/server/bus.ts';
 import { Engine } from '../src/server/engine.ts';
 import { newId } from '../src/store/ids.ts';
@@ -227,7 +227,8 @@ export class RawFloor {
     const inserted = this.#insMessage.run(newId(), ws, event.channelAccountId, group.id, identity.id, event.platformMessageId, event.content.type, event.content.text, JSON.stringify(event.content.mentions), event.id, t);
     if (inserted.changes === 0) throw new Error(`raw floor: duplicate message ${event.platformMessageId}`);
     if (this.#updMembership.run(t, group.id, identity.id).changes === 0) throw new Error('raw floor: sender is not an active member');
-    const intents = evaluate(event, this.#compiled, this.#ctx);
+    // The bench's rules only reply: every decision is an intent.
+    const intents = decide(event, this.#compiled, this.#ctx).filter(isIntent);
     for (const k of intents) {
       this.#insOutbox.run(newId(), ws, k.idempotencyKey, k.intent.channelAccountId, group.id, k.ruleId, k.intent.kind, JSON.stringify(k.intent), t, t, t);
     }
@@ -550,7 +551,7 @@ function matchingAt(ruleCount: number, specs: readonly KeywordRuleSpec[], people
 
   // The usual group-bot loop, given the same normalisation (once per message, keywords normalised
   // up front), so that it returns the same rules as the compiled matcher.
-  const naive = rules.map((rule) => ({ rule, keywords: rule.conditions.flatMap((c) => c.keywords.map(normalizeKeywordText)) }));
+  const naive = rules.map((rule) => ({ rule, keywords: rule.conditions.flatMap((c) => (c.type === 'keyword' ? c.keywords.map(normalizeKeywordText) : [])) }));
   const naiveMatch = (text: string): Rule[] => {
     const t = normalizeKeywordText(text);
     const hits: Rule[] = [];
@@ -584,7 +585,7 @@ function matchingAt(ruleCount: number, specs: readonly KeywordRuleSpec[], people
   const o = { reps: cfg.matchReps, budgetMs: cfg.matchBudgetMs, maxItems: 50_000_000 };
   const naiveRate = measureSync((i) => (sink += naiveMatch(texts[i % n]!).length), o);
   const compiledRate = measureSync((i) => (sink += matcher.match(texts[i % n]!).length), o);
-  const evaluateRate = measureSync((i) => (sink += evaluate(events[i % n]!, compiled, ctx).length), o);
+  const evaluateRate = measureSync((i) => (sink += decide(events[i % n]!, compiled, ctx).length), o);
   if (sink < 0) log('unreachable');
   return { rules: ruleCount, keywords: matcher.size, naive: naiveRate, compiled: compiledRate, evaluate: evaluateRate, buildMs: median(builds), hitShare: withHit / texts.length, disagreements, checked };
 }

@@ -10,14 +10,26 @@ import type {
   CaseKind,
   ContactHit,
   ContactProfile,
+  DirectConversation,
   Group,
+  GroupAdmin,
+  GroupAdminCreate,
   GroupCreate,
   GroupPatch,
+  GroupSettingsOut,
+  GroupSettingsPut,
+  InviteInfo,
+  JoinBody,
   JoinResult,
   Locale,
   LoginBody,
   Member,
   Message,
+  Policy,
+  PolicyApplied,
+  PolicyApply,
+  PolicyGroups,
+  PolicyInput,
   RuleInput,
   RuleOut,
   Session,
@@ -215,18 +227,40 @@ export const api = {
   alerts: () => call<AlertSettings>('GET', '/api/v1/workspace/alerts'),
   putAlerts: (body: { webhookUrl: string; rotateSecret?: boolean }) => call<AlertSettings>('PUT', '/api/v1/workspace/alerts', { body }),
 
+  groupSettings: (id: string) => call<GroupSettingsOut>('GET', `/api/v1/groups/${enc(id)}/settings`),
+  putGroupSettings: (id: string, body: GroupSettingsPut) => call<GroupSettingsOut>('PUT', `/api/v1/groups/${enc(id)}/settings`, { body }),
+  unlockGroup: (id: string) => call<GroupSettingsOut>('POST', `/api/v1/groups/${enc(id)}/settings/unlock`),
+  policies: () => call<{ items: Policy[] }>('GET', '/api/v1/policies'),
+  policy: (id: string) => call<Policy>('GET', `/api/v1/policies/${enc(id)}`),
+  createPolicy: (body: PolicyInput) => call<Policy>('POST', '/api/v1/policies', { body }),
+  replacePolicy: (id: string, body: PolicyInput) => call<Policy>('PUT', `/api/v1/policies/${enc(id)}`, { body }),
+  deletePolicy: (id: string) => call<void>('DELETE', `/api/v1/policies/${enc(id)}`),
+  applyPolicy: (id: string, body: PolicyApply) => call<PolicyApplied>('POST', `/api/v1/policies/${enc(id)}/apply`, { body }),
+  policyGroups: (id: string) => call<PolicyGroups>('GET', `/api/v1/policies/${enc(id)}/groups`),
+  /** With groupId: that group's own admins and the workspace-wide ones. */
+  admins: (groupId?: string) => call<{ items: GroupAdmin[] }>('GET', `/api/v1/admins${query({ groupId })}`),
+  addAdmin: (body: GroupAdminCreate) => call<GroupAdmin>('POST', '/api/v1/admins', { body }),
+  removeAdmin: (id: string) => call<void>('DELETE', `/api/v1/admins/${enc(id)}`),
+
   contact: (id: string) => call<ContactProfile>('GET', `/api/v1/contacts/${enc(id)}`),
   searchContacts: (q: string) => call<{ items: ContactHit[] }>('GET', `/api/v1/contacts${query({ q, limit: 20 })}`),
   standing: (id: string) => call<Standing>('GET', `/api/v1/contacts/${enc(id)}/standing`),
+
+  directConversations: (offset: number, limit: number) => call<{ items: DirectConversation[]; total: number }>('GET', `/api/v1/direct-conversations${query({ offset, limit })}`),
+  directMessages: (identityId: string, before?: string, limit = 50) => call<MessagePage>('GET', `/api/v1/direct-conversations/${enc(identityId)}/messages${query({ before, limit })}`),
+  sendDirect: (identityId: string, text: string) => call<{ outboxId: string }>('POST', `/api/v1/direct-conversations/${enc(identityId)}/messages`, { body: { text } }),
+  allRules: () => call<{ items: RuleOut[] }>('GET', '/api/v1/rules'),
 };
 
 /** The web community's member API (bearer token kept in localStorage). */
 export const webchatApi = {
-  invite: (code: string) => call<{ group: { id: string; name: string; memberCount: number } }>('GET', `/api/v1/webchat/invites/${enc(code)}`),
-  join: (code: string, nickname: string, token: string | null) =>
-    call<JoinResult>('POST', `/api/v1/webchat/invites/${enc(code)}/join`, { body: { nickname }, bearer: token }),
+  invite: (code: string) => call<InviteInfo>('GET', `/api/v1/webchat/invites/${enc(code)}`),
+  join: (code: string, body: JoinBody, token: string | null) => call<JoinResult>('POST', `/api/v1/webchat/invites/${enc(code)}/join`, { body, bearer: token }),
   messages: (groupId: string, token: string, before?: string, limit = 50) =>
     call<MessagePage>('GET', `/api/v1/webchat/groups/${enc(groupId)}/messages${query({ before, limit })}`, { bearer: token }),
+  /** The private chat with the assistant, opened from a group the member is in. */
+  directMessages: (groupId: string, token: string, before?: string, limit = 50) =>
+    call<MessagePage>('GET', `/api/v1/webchat/direct/messages${query({ groupId, before, limit })}`, { bearer: token }),
 };
 
 /** WebSocket URL on the page's own origin (ws:// or wss://). */

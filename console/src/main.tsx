@@ -17,6 +17,7 @@ createRoot(root).render(
         <Routes>
           <Route path="/join/:code" element={<JoinPage />} />
           <Route path="/chat/:groupId" element={<ChatPage />} />
+          <Route path="/chat/:groupId/assistant" element={<ChatPage kind="direct" />} />
           <Route path="/*" element={<ConsoleApp />} />
         </Routes>
       </Suspense>

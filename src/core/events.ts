@@ -45,6 +45,12 @@ export interface MessageEvent extends EventBase {
   platformMessageId: string;
   content: MessageContent;
   replyToPlatformMessageId?: string;
+  /**
+   * For a direct message: the group the member came from, where the channel knows it (the web
+   * community opens a member's chat with the assistant from a group's chat page; a Telegram
+   * deep link can carry it). That group's own rules answer besides the workspace-wide ones.
+   */
+  originPlatformGroupId?: string;
 }
 
 export interface MemberJoinedEvent extends EventBase {

@@ -4,3 +4,5 @@ export * from './capabilities.ts';
 export * from './matcher.ts';
 export * from './template.ts';
 export * from './rules.ts';
+export * from './welcome.ts';
+export * from './pool.ts';

@@ -12,14 +12,18 @@ import { allows } from '../shared/permissions.ts';
 import { HttpError, sendError, type ZodApp } from './http.ts';
 import type { Runtime } from './runtime.ts';
 import { accountRoutes } from './routes/account.ts';
+import { adminRoutes } from './routes/admins.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { liveRoutes } from './routes/live.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { blacklistRoutes } from './routes/blacklist.ts';
+import { policyRoutes } from './routes/policies.ts';
 import { wordListRoutes } from './routes/wordlists.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { webchatRoutes } from './routes/webchat.ts';
+import { webchatDirectRoutes } from './routes/webchat-direct.ts';
+import { directRoutes } from './routes/direct.ts';
 import type { Role } from '../shared/api.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -107,11 +111,15 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean } = {}): Pr
     groupRoutes(z, rt);
     ruleRoutes(z, rt);
     webchatRoutes(z, rt);
+    webchatDirectRoutes(z, rt);
+    directRoutes(z, rt);
     liveRoutes(z, rt);
     moderationRoutes(z, rt);
     wordListRoutes(z, rt);
     blacklistRoutes(z, rt);
     alertRoutes(z, rt);
+    policyRoutes(z, rt);
+    adminRoutes(z, rt);
   });
 
   const hasConsole = existsSync(join(rt.config.consoleDir, 'index.html'));

@@ -1,12 +1,14 @@
 import type { Intent, SendMessageIntent } from '../core/intents.ts';
+import { WELCOME_KIND } from '../core/welcome.ts';
 import { ConnectorError, type Connector } from '../connectors/kit.ts';
 import type { Db, Store } from '../store/index.ts';
 import { newId } from '../store/ids.ts';
 import { findMessageByPlatformId, insertMessage, markDeleted } from '../store/repos/messages.ts';
 import { claim, finish, listDue, listInFlight, nextDueAt, setStatus, type OutboxRow } from '../store/repos/outbox.ts';
-import { upsertIdentity } from '../store/repos/people.ts';
+import { findIdentity, upsertIdentity } from '../store/repos/people.ts';
 import type { Bus, BusEvents } from './bus.ts';
 import type { AccountInfo } from './engine.ts';
+import { claimWelcome } from './welcome.ts';
 
 export interface DispatcherOptions {
   store: Store;
@@ -25,6 +27,16 @@ export interface DispatcherOptions {
 type Notice = { [K in keyof BusEvents]: { type: K; args: BusEvents[K] } }[keyof BusEvents];
 
 const IDLE_POLL_MS = 5000;
+
+/**
+ * What a row without a group is sent in order with: the direct conversation it goes to (a menu's
+ * answers arrive in the order they were decided), else nothing but itself.
+ */
+function conversationOf(row: OutboxRow): string {
+  if (row.kind !== 'send_message') return row.idempotency_key;
+  const to = (JSON.parse(row.payload) as SendMessageIntent).platformUserId;
+  return to === null ? row.idempotency_key : `dm:${to}`;
+}
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 /**
@@ -107,12 +119,19 @@ export class Dispatcher {
         const rows = await listDue(this.#o.store.db, this.#o.now(), free * 4);
         for (const row of rows) {
           if (!this.#running || this.#inFlight.size >= this.#o.concurrency) break;
-          const groupKey = `${row.channel_account_id}:${row.group_id ?? row.idempotency_key}`;
+          const groupKey = `${row.channel_account_id}:${row.group_id ?? conversationOf(row)}`;
           if (this.#busyGroups.has(groupKey)) continue;
           const messageId = row.message_id ?? newId();
-          if (!(await claim(this.#o.store.db, row.id, messageId, this.#o.now()))) continue;
+          // A welcome batch is rendered as it is claimed (server/welcome.ts); other rows go as written.
+          const payload =
+            row.kind === WELCOME_KIND
+              ? await claimWelcome(this.#o.store, row, messageId, this.#o.now())
+              : (await claim(this.#o.store.db, row.id, messageId, this.#o.now()))
+                ? row.payload
+                : null;
+          if (payload === null) continue;
           this.#busyGroups.add(groupKey);
-          const p = this.#send({ ...row, message_id: messageId, attempts: row.attempts + 1 })
+          const p = this.#send({ ...row, payload, message_id: messageId, attempts: row.attempts + 1 })
             .catch((e: unknown) => console.error('dispatcher: recording a delivery failed', e))
             .finally(() => {
               this.#busyGroups.delete(groupKey);
@@ -186,11 +205,13 @@ export class Dispatcher {
       now: now(),
     });
     const replyTo = intent.replyToPlatformMessageId ? await findMessageByPlatformId(trx, row.channel_account_id, intent.replyToPlatformMessageId) : undefined;
+    const peer = intent.platformUserId === null ? undefined : await findIdentity(trx, row.channel_account_id, intent.platformUserId);
     const { row: stored } = await insertMessage(trx, {
       id: row.message_id,
       workspace_id: row.workspace_id,
       channel_account_id: row.channel_account_id,
-      group_id: row.group_id,
+      // Where it went: an answer sent privately to a group message is not part of that group.
+      group_id: intent.platformGroupId === null ? null : row.group_id,
       identity_id: bot.id,
       direction: 'out',
       platform_message_id: platformMessageId ?? `out:${row.message_id}`,
@@ -202,6 +223,7 @@ export class Dispatcher {
       outbox_id: row.id,
       created_at: now(),
       deleted_at: null,
+      direct_identity_id: peer?.id ?? null,
     });
     return {
       type: 'message',
@@ -221,6 +243,7 @@ export class Dispatcher {
             createdAt: stored.created_at,
             deletedAt: null,
           },
+          ...(peer ? { direct: { identityId: peer.id, platformUserId: peer.platform_user_id } } : {}),
         },
       ],
     };

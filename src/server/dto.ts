@@ -1,5 +1,6 @@
 /** Store rows → API shapes (src/shared/api.ts). */
 import type { Mention } from '../core/events.ts';
+import { replyTemplate } from '../core/rules.ts';
 import type { Case, CaseEffect, Group, Member, Message, RuleOut } from '../shared/api.ts';
 import type { CaseRow } from '../store/repos/cases.ts';
 import type { GroupsTable } from '../store/schema.ts';
@@ -37,7 +38,6 @@ export function groupDto(
   welcome: StoredRule | undefined,
   publicUrl: string,
 ): Group {
-  const action = welcome?.actions[0];
   return {
     id: row.id,
     name: row.name,
@@ -45,7 +45,7 @@ export function groupDto(
     channelKind,
     platformGroupId: row.platform_group_id,
     rules: row.rules,
-    welcome: { enabled: welcome?.enabled ?? false, template: action?.template ?? '' },
+    welcome: { enabled: welcome?.enabled ?? false, template: replyTemplate(welcome) ?? '' },
     inviteUrl: row.invite_code ? `${publicUrl}/join/${row.invite_code}` : null,
     memberCount: Number(row.member_count ?? 0),
     messageCount: Number(row.message_count ?? 0),
@@ -56,6 +56,7 @@ export function groupDto(
 
 export function memberDto(row: {
   id: string;
+  identity_id: string;
   contact_id: string;
   platform_user_id: string;
   display_name: string;
@@ -68,6 +69,7 @@ export function memberDto(row: {
 }): Member {
   return {
     id: row.id,
+    identityId: row.identity_id,
     contactId: row.contact_id,
     platformUserId: row.platform_user_id,
     displayName: row.display_name,

@@ -1,5 +1,6 @@
-import { compileRules, evaluate, type CompiledRules } from '../core/rules.ts';
+import { compileRules, decide, type CompiledRules } from '../core/rules.ts';
 import type { Capabilities } from '../core/capabilities.ts';
+import type { KeyedIntent } from '../core/intents.ts';
 import type { InboundEvent, MemberJoinedEvent, MemberLeftEvent, MessageEvent, PlatformUser } from '../core/events.ts';
 import type { EventSink, IngestResult } from '../connectors/kit.ts';
 import type { Message } from '../shared/api.ts';
@@ -7,19 +8,23 @@ import type { Db, Store } from '../store/index.ts';
 import { newId } from '../store/ids.ts';
 import { insertEventIfNew } from '../store/repos/events.ts';
 import { findGroupByPlatformId } from '../store/repos/groups.ts';
-import { findMessageByPlatformId, insertMessage } from '../store/repos/messages.ts';
+import { findMessageByPlatformId, insertMessage, isFirstDirectMessage } from '../store/repos/messages.ts';
 import { enqueueIntents } from '../store/repos/outbox.ts';
 import { activateMembership, deactivateMembership, findIdentity, findIdentityById, recordGroupMessage, upsertIdentity, type IdentityRow } from '../store/repos/people.ts';
 import { listEffectiveRules } from '../store/repos/rules.ts';
 import type { Bus, BusEvents } from './bus.ts';
+import { resolveInvites } from './invites.ts';
 import { ModerationStage } from './moderation.ts';
 import type { GroupRef, QueuedIntent, Target } from './services/enforcement.ts';
+import { welcomeJoin } from './welcome.ts';
 
 export interface AccountInfo {
   workspaceId: string;
   kind: string;
   /** What the channel can do (moderation adapts: a block without delete becomes a warn). */
   capabilities: Capabilities;
+  /** The URL that joins a group of this channel, from its invite code (absent: no invite links). */
+  inviteUrl?(inviteCode: string): string;
 }
 
 type Notice = { [K in keyof BusEvents]: { type: K; args: BusEvents[K] } }[keyof BusEvents];
@@ -178,6 +183,7 @@ export class Engine implements EventSink {
       outbox_id: null,
       created_at: now,
       deleted_at: null,
+      direct_identity_id: group ? null : identity.id,
     });
     // Delivered before (a replay, or the platform re-delivering under a new update id): already
     // stored and answered, so nothing more happens.
@@ -208,9 +214,8 @@ export class Engine implements EventSink {
     }
     // A removed, muted or command message gets no automatic answers.
     if (!silenced) {
-      const compiled = await this.#rulesFor(trx, account.workspaceId, group?.id ?? null);
       const groupId = group?.id ?? null;
-      intents.push(...evaluate(event, compiled, { group: group ? { name: group.name, rules: group.rules } : null }).map((k) => ({ ...k, groupId })));
+      intents.push(...(await this.#answer(trx, account, event, group ?? null, identity, id, now, notices)).map((k) => ({ ...k, groupId })));
     }
     await enqueueIntents(trx, account.workspaceId, intents, now);
     const message: Message = {
@@ -224,9 +229,31 @@ export class Engine implements EventSink {
       createdAt: now,
       deletedAt: null,
     };
-    notices.push({ type: 'message', args: [{ workspaceId: account.workspaceId, channelKind: account.kind, platformGroupId: event.platformGroupId, message }] });
+    const direct = group ? {} : { direct: { identityId: identity.id, platformUserId: identity.platform_user_id } };
+    notices.push({ type: 'message', args: [{ workspaceId: account.workspaceId, channelKind: account.kind, platformGroupId: event.platformGroupId, message, ...direct }] });
     if (intents.length > 0) notices.push({ type: 'outbox', args: [] });
     return { duplicate: false, messageId: id };
+  }
+
+  /**
+   * The rules' answer to a message: decided (pure) by the rules of its group — for a direct
+   * message, of the group the member came from, if the channel says — then the invitations they
+   * asked for resolved against their pools in this transaction (invites.ts).
+   */
+  async #answer(trx: Db, account: AccountInfo, event: MessageEvent, group: CachedGroup | null, identity: IdentityRow, messageId: string, now: number, notices: Notice[]): Promise<KeyedIntent[]> {
+    const origin = group ?? (event.originPlatformGroupId === undefined ? undefined : await this.#group(trx, event.channelAccountId, event.originPlatformGroupId));
+    const compiled = await this.#rulesFor(trx, account.workspaceId, origin?.id ?? null);
+    const firstMessage = group === null && compiled.firstMessageRules.length > 0 && (await isFirstDirectMessage(trx, identity.id, messageId));
+    const decisions = decide(event, compiled, { group: origin ? { name: origin.name, rules: origin.rules } : null, firstMessage });
+    return resolveInvites(trx, decisions, {
+      workspaceId: account.workspaceId,
+      contactId: identity.contact_id,
+      identityId: identity.id,
+      memberName: identity.display_name,
+      inviteUrl: (channelAccountId, code) => this.#accounts.get(channelAccountId)?.inviteUrl?.(code) ?? null,
+      now,
+      notify: (n) => notices.push({ type: 'invite_pool_full', args: [n] }, { type: 'case', args: [{ workspaceId: n.workspaceId, caseId: n.caseId }] }),
+    });
   }
 
   async #joined(trx: Db, account: AccountInfo, event: MemberJoinedEvent, now: number, notices: Notice[]): Promise<IngestResult> {
@@ -245,14 +272,11 @@ export class Engine implements EventSink {
     notices.push(membershipNotice(account, group, identity, 'active'));
     const inviterTarget = inviter ? target(inviter) : null;
     const stage = await this.#moderation.joined(trx, { event, group, member: target(identity), inviter: inviterTarget }, now);
-    const intents: QueuedIntent[] = [...stage.intents];
     for (const c of stage.cases) notices.push({ type: 'case', args: [{ workspaceId: account.workspaceId, caseId: c.id }] });
-    if (!stage.refused) {
-      const compiled = await this.#rulesFor(trx, account.workspaceId, group.id);
-      intents.push(...evaluate(event, compiled, { group: { name: group.name, rules: group.rules } }).map((k) => ({ ...k, groupId: group.id })));
-    }
-    await enqueueIntents(trx, account.workspaceId, intents, now);
-    if (intents.length > 0) notices.push({ type: 'outbox', args: [] });
+    await enqueueIntents(trx, account.workspaceId, stage.intents, now);
+    // Someone turned away gets no welcome; the others join the group's welcome batch.
+    const welcomed = !stage.refused && (await welcomeJoin(trx, { workspaceId: account.workspaceId, group, event, compiled: await this.#rulesFor(trx, account.workspaceId, group.id), now }));
+    if (stage.intents.length > 0 || welcomed) notices.push({ type: 'outbox', args: [] });
     return { duplicate: false };
   }
 

@@ -63,11 +63,13 @@ export async function startRuntime(config: Config, opts: { now?: () => number } 
   const connect: Runtime['connect'] = async (a) => {
     if (a.kind === 'webchat') {
       const c = new WebchatConnector(a.id, a.name);
-      const info = { workspaceId: a.workspace_id, kind: a.kind, capabilities: c.capabilities };
+      const info = { workspaceId: a.workspace_id, kind: a.kind, capabilities: c.capabilities, inviteUrl: (code: string) => `${config.publicUrl}/join/${code}` };
       accounts.set(a.id, info);
       engine.registerAccount(a.id, info);
       bus.on('message', (n) => {
-        if (n.channelKind === 'webchat' && n.platformGroupId !== null) c.publish(n.platformGroupId, { type: 'message', message: n.message });
+        if (n.channelKind !== 'webchat') return;
+        if (n.platformGroupId !== null) c.publish(n.platformGroupId, { type: 'message', message: n.message });
+        else if (n.direct) c.deliverDirect(n.direct.platformUserId, n.message);
       });
       bus.on('membership', (n) => {
         if (n.channelKind !== 'webchat') return;

@@ -169,6 +169,8 @@ export const OperatorSend = z.object({ text: z.string().trim().min(1).max(MAX_ME
 
 export const Member = z.object({
   id: Id,
+  /** The member's identity on this channel (what an admin list names). */
+  identityId: Id,
   contactId: Id,
   platformUserId: z.string(),
   displayName: z.string(),
@@ -191,7 +193,8 @@ export const ContactProfile = z.object({
   id: Id,
   displayName: z.string(),
   createdAt: z.number(),
-  identities: z.array(z.object({ channelAccountId: Id, channelKind: ChannelKind, platformUserId: z.string(), displayName: z.string() })),
+  /** `id`: the identity, which is also the key of its direct conversation with the assistant. */
+  identities: z.array(z.object({ id: Id, channelAccountId: Id, channelKind: ChannelKind, platformUserId: z.string(), displayName: z.string() })),
   memberships: z.array(
     z.object({
       /** The membership (a Member's id): what the group's member actions take. */
@@ -219,39 +222,84 @@ export const Trigger = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), scope: z.enum(['group', 'direct', 'any']).default('any') }),
   z.object({ type: z.literal('member_joined') }),
 ]);
-export const Condition = z.object({
+export const KeywordCondition = z.object({
   type: z.literal('keyword'),
   keywords: z.array(z.string().trim().min(1).max(KEYWORD_MAX)).min(1).max(200),
   mode: z.enum(['contains', 'exact']).default('contains'),
 });
-export const Action = z.object({
+/** A rule's conditions are alternatives: it fires when any one holds (none: every message in scope). */
+export const Condition = z.discriminatedUnion('type', [
+  KeywordCondition,
+  /** The sender's first direct message to the assistant (direct scope only). */
+  z.object({ type: z.literal('first_message') }),
+]);
+export const ReplyAction = z.object({
   type: z.literal('reply'),
   template: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH),
   mention: z.boolean().default(true),
   quote: z.boolean().default(false),
 });
+export const INVITE_POOL_MAX = 50;
+export const INVITE_CAP_MAX = 100_000;
+/** Invite into the least-full group of a pool that is below its cap (never one the member is already in). */
+export const InviteAction = z.object({
+  type: z.literal('invite'),
+  groupIds: z
+    .array(Id)
+    .min(1)
+    .max(INVITE_POOL_MAX)
+    .refine((ids) => new Set(ids).size === ids.length, 'a group appears twice in the pool'),
+  /** Most active members a group may have to be chosen; null: no cap. */
+  cap: z.number().int().min(1).max(INVITE_CAP_MAX).nullable().default(null),
+  /** In a group: @mention the member (and quote them). */
+  mention: z.boolean().default(true),
+  /** Asked in a group: answer with a direct message instead. */
+  privately: z.boolean().default(false),
+});
+export const OptionAction = z.discriminatedUnion('type', [ReplyAction, InviteAction]);
+export const MENU_OPTIONS_MAX = 9;
+export const MENU_LABEL_MAX = 40;
+export const MenuOption = z.object({ label: z.string().trim().min(1).max(MENU_LABEL_MAX), actions: z.array(OptionAction).min(1).max(3) });
+/** A numbered menu in direct messages; a reply with an option's number runs its actions. */
+export const MenuAction = z.object({
+  type: z.literal('menu'),
+  greeting: z.string().trim().min(1).max(1000),
+  options: z.array(MenuOption).min(1).max(MENU_OPTIONS_MAX),
+});
+export const Action = z.discriminatedUnion('type', [ReplyAction, InviteAction, MenuAction]);
+export const RULE_PRESETS = ['welcome', 'keyword_reply', 'menu', 'custom'] as const;
 export const RuleInput = z
   .object({
     groupId: Id.nullable(),
     name: Name,
-    preset: z.enum(['keyword_reply', 'custom']).default('keyword_reply'),
+    preset: z.enum(['keyword_reply', 'menu', 'custom']).default('keyword_reply'),
     enabled: z.boolean().default(true),
     priority: z.number().int().min(-1000).max(1000).default(0),
     stopAfterMatch: z.boolean().default(true),
     trigger: Trigger,
-    conditions: z.array(Condition).max(1),
+    conditions: z.array(Condition).max(2),
     actions: z.array(Action).min(1).max(5),
   })
-  .refine((r) => r.trigger.type !== 'member_joined' || r.conditions.length === 0, {
-    message: 'join rules take no keyword condition',
-    path: ['conditions'],
+  .superRefine((r, ctx) => {
+    const direct = r.trigger.type === 'message' && r.trigger.scope === 'direct';
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (r.trigger.type === 'member_joined') {
+      if (r.conditions.length > 0) issue('conditions', 'join rules take no keyword condition');
+      if (r.actions.some((a) => a.type !== 'reply')) issue('actions', 'join rules only reply');
+    }
+    if (new Set(r.conditions.map((c) => c.type)).size < r.conditions.length) issue('conditions', 'at most one condition of each type');
+    if (r.conditions.some((c) => c.type === 'first_message') && !direct) issue('conditions', 'first_message is for direct messages: set trigger.scope to "direct"');
+    const menus = r.actions.filter((a) => a.type === 'menu').length;
+    if (menus > 0 && !direct) issue('actions', 'a menu is for direct messages: set trigger.scope to "direct"');
+    if (menus > 0 && r.actions.length > 1) issue('actions', 'a menu is the rule’s only action');
+    if ((r.preset === 'menu') !== (menus > 0)) issue('preset', 'the menu preset is a rule with one menu action');
   });
 export type RuleInput = z.input<typeof RuleInput>;
 export const RuleOut = z.object({
   id: Id,
   groupId: Id.nullable(),
   name: z.string(),
-  preset: z.enum(['welcome', 'keyword_reply', 'custom']),
+  preset: z.enum(RULE_PRESETS),
   enabled: z.boolean(),
   priority: z.number(),
   stopAfterMatch: z.boolean(),
@@ -263,6 +311,42 @@ export const RuleOut = z.object({
 });
 export type RuleOut = z.infer<typeof RuleOut>;
 export const RuleQuery = z.object({ groupId: Id.optional() });
+
+/** What a new menu starts with, in the workspace's language (the console fills its editor with it). */
+export const DEFAULT_MENU = {
+  'zh-CN': {
+    name: '私聊菜单',
+    greeting: '你好 {nickname}，我是社群助手～回复数字即可：',
+    keywords: ['菜单', 'menu', '?'],
+    rules: { label: '了解群规', reply: '群规如下：\n{rules}' },
+    pack: '领取资料包',
+    join: '进群',
+  },
+  en: {
+    name: 'Private menu',
+    greeting: 'Hi {nickname}, I am the community assistant. Reply with a number:',
+    keywords: ['menu', '菜单', '?'],
+    rules: { label: 'Group rules', reply: 'Our rules:\n{rules}' },
+    pack: 'Get the starter pack',
+    join: 'Join a group',
+  },
+} as const;
+
+// ── direct messages (the assistant and one member) ──────────────────────────────────────────
+export const DirectConversation = z.object({
+  /** The member's identity on the channel: the conversation's key. */
+  identityId: Id,
+  contactId: Id,
+  channelAccountId: Id,
+  channelKind: ChannelKind,
+  platformUserId: z.string(),
+  displayName: z.string(),
+  messageCount: z.number(),
+  lastMessage: Message,
+});
+export type DirectConversation = z.infer<typeof DirectConversation>;
+export const DirectConversationPage = z.object({ items: z.array(DirectConversation), total: z.number() });
+export const DirectIdentityParams = z.object({ identityId: Id });
 
 // ── moderation: sensitive-word lists ──────────────────────────────────────────────────────────
 export const WORDS_PER_LIST_MAX = 20_000;
@@ -280,7 +364,7 @@ export const WordPage = z.object({ items: z.array(z.object({ word: z.string(), a
 export const WordListQuery = z.object({ groupId: Id.optional() });
 
 /** What raised a case. */
-export const CASE_KINDS = ['sensitive_word', 'ad', 'flood', 'raid', 'blacklisted_join', 'locked_join', 'invite_not_allowed', 'manual'] as const;
+export const CASE_KINDS = ['sensitive_word', 'ad', 'flood', 'raid', 'blacklisted_join', 'invite_not_allowed', 'pool_full', 'manual'] as const;
 export const CaseKind = z.enum(CASE_KINDS);
 export type CaseKind = z.infer<typeof CaseKind>;
 /** What a case asked for / did: the word actions, plus what moderators and thresholds do. */
@@ -369,13 +453,17 @@ export type Standing = z.infer<typeof Standing>;
 
 export const GroupAdmin = z.object({ id: Id, groupId: Id.nullable(), identityId: Id, contactId: Id, platformUserId: z.string(), name: z.string(), addedBy: z.string(), createdAt: z.number() });
 export type GroupAdmin = z.infer<typeof GroupAdmin>;
-export const GroupAdminCreate = z.object({ identityId: Id, groupId: Id.nullable().default(null) });
+/** groupId null: an admin of every group of the workspace (on the identity's channel). */
+export const GroupAdminCreate = z.object({ identityId: Id, groupId: Id.nullable().default(null) }).strict();
+export type GroupAdminCreate = z.input<typeof GroupAdminCreate>;
 export const GroupAdminQuery = z.object({ groupId: Id.optional() });
 
 // ── group settings and policy templates ──────────────────────────────────────────────────────
 export const GroupSettingsOut = z.object({
   /** What is in force (defaults ← template ← overrides). */
   effective: GroupSettings,
+  /** What the group would have without its overrides (defaults ← template): the "reset to template" values. */
+  base: GroupSettings,
   /** What the group itself sets. */
   overrides: GroupSettingsPatch,
   policy: z.object({ id: Id, name: z.string() }).nullable(),
@@ -384,13 +472,37 @@ export const GroupSettingsOut = z.object({
   lockedUntil: z.number().nullable(),
 });
 export type GroupSettingsOut = z.infer<typeof GroupSettingsOut>;
-export const GroupSettingsPut = z.object({ overrides: GroupSettingsPatch, policyId: Id.nullable() });
+/** Replaces the group's overrides; `policyId` omitted keeps its template, null detaches it. */
+export const GroupSettingsPut = z.object({ overrides: GroupSettingsPatch, policyId: Id.nullable().optional() }).strict();
+export type GroupSettingsPut = z.input<typeof GroupSettingsPut>;
 
 export const Policy = z.object({ id: Id, name: z.string(), settings: GroupSettingsPatch, groupCount: z.number(), createdAt: z.number(), updatedAt: z.number() });
 export type Policy = z.infer<typeof Policy>;
-export const PolicyInput = z.object({ name: Name, settings: GroupSettingsPatch });
-export const PolicyApply = z.object({ groupIds: z.array(Id).min(1).max(5000), /** Drop the groups' own overrides so the template applies fully. */ resetOverrides: z.boolean().default(false) });
-export const PolicyGroups = z.object({ items: z.array(z.object({ groupId: Id, groupName: z.string(), differs: z.array(z.string()) })) });
+/** A template stores only the fields it sets; the rest inherit the defaults. */
+export const PolicyInput = z.object({ name: Name, settings: GroupSettingsPatch }).strict();
+export type PolicyInput = z.input<typeof PolicyInput>;
+export const PolicyApply = z.object({ groupIds: z.array(Id).min(1).max(5000), /** Drop the groups' own overrides so the template applies fully. */ resetOverrides: z.boolean().default(false) }).strict();
+export type PolicyApply = z.input<typeof PolicyApply>;
+/** What applying a template did to each group. */
+export const PolicyApplied = z.object({
+  items: z.array(
+    z.object({
+      groupId: Id,
+      groupName: z.string(),
+      /** The template the group had before (null: none). */
+      previousPolicy: z.object({ id: Id, name: z.string() }).nullable(),
+      /** Fields whose value in force changed. */
+      changed: z.array(z.string()),
+      /** Overrides dropped (resetOverrides). */
+      reset: z.array(z.string()),
+      /** Fields where the group still differs from the template (its overrides). */
+      differs: z.array(z.string()),
+    }),
+  ),
+});
+export type PolicyApplied = z.infer<typeof PolicyApplied>;
+export const PolicyGroups = z.object({ items: z.array(z.object({ groupId: Id, groupName: z.string(), overrides: z.array(z.string()), differs: z.array(z.string()) })) });
+export type PolicyGroups = z.infer<typeof PolicyGroups>;
 
 /** Workspace-wide alert delivery. */
 export const AlertSettings = z.object({
@@ -425,8 +537,28 @@ export const Nickname = z
   .max(NICKNAME_MAX)
   .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'nickname contains control characters');
 export const InviteCodeParams = z.object({ code: z.string().min(4).max(64) });
-export const InviteInfo = z.object({ group: z.object({ id: Id, name: z.string(), memberCount: z.number() }) });
-export const JoinBody = z.object({ nickname: Nickname });
+/** What the group's join gate asks of a newcomer (never its accepted answers). */
+export const JoinGateInfo = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('off') }),
+  /** Show the rules; joining needs `acceptRules: true`. */
+  z.object({ mode: z.literal('accept_rules'), rules: z.string() }),
+  /** Ask the question; joining needs an accepted `answer`. */
+  z.object({ mode: z.literal('question'), question: z.string() }),
+]);
+export type JoinGateInfo = z.infer<typeof JoinGateInfo>;
+export const InviteInfo = z.object({ group: z.object({ id: Id, name: z.string(), memberCount: z.number() }), gate: JoinGateInfo });
+export type InviteInfo = z.infer<typeof InviteInfo>;
+export const JoinBody = z.object({
+  nickname: Nickname,
+  /** The member ticked 我已阅读并同意群规 (a gate in `accept_rules` mode needs it). */
+  acceptRules: z.boolean().optional(),
+  /** The answer to the entry question (a gate in `question` mode needs one it accepts). */
+  answer: z.string().max(200).optional(),
+});
+export type JoinBody = z.input<typeof JoinBody>;
+/** Why a join gate refused (403 `join_gate`, in `details.reason`); `attemptsLeft` after a wrong answer. */
+export const JoinGateRefusal = z.object({ reason: z.enum(['rules_not_accepted', 'answer_missing', 'answer_wrong']), attemptsLeft: z.number().optional() });
+export type JoinGateRefusal = z.infer<typeof JoinGateRefusal>;
 export const JoinResult = z.object({
   groupId: Id,
   member: z.object({ platformUserId: z.string(), nickname: z.string() }),

@@ -8,6 +8,7 @@
  * a later change to a template reaches every group that does not override that field.
  */
 import { z } from 'zod';
+import type { Capabilities, Capability } from '../core/capabilities.ts';
 
 /** What a detection does: nothing, tell moderators, warn the member (a warn point), or delete + warn. */
 export const DetectionAction = z.enum(['off', 'alert', 'warn', 'block']);
@@ -139,5 +140,70 @@ export function differences(base: GroupSettings, effective: GroupSettings): stri
     const b = effective[section] as Record<string, unknown>;
     for (const k of Object.keys(a)) if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) out.push(`${section}.${k}`);
   }
+  return out;
+}
+
+/** Every field of the settings as `section.field`, in schema order (labels, "differs" lists). */
+export const SETTINGS_FIELDS: readonly string[] = Object.entries(DEFAULT_GROUP_SETTINGS).flatMap(([section, fields]) => Object.keys(fields).map((k) => `${section}.${k}`));
+
+/** The fields a patch sets, as `section.field`, in schema order. */
+export function patchFields(p: GroupSettingsPatch): string[] {
+  const sections = p as Record<string, Record<string, unknown> | undefined>;
+  return SETTINGS_FIELDS.filter((f) => {
+    const [section = '', key = ''] = f.split('.');
+    return sections[section]?.[key] !== undefined;
+  });
+}
+
+/** A patch as stored: unset fields and sections left empty are dropped. */
+export function compactPatch(p: GroupSettingsPatch): GroupSettingsPatch {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [section, fields] of Object.entries(p)) {
+    if (!fields) continue;
+    const kept = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    if (Object.keys(kept).length > 0) out[section] = kept;
+  }
+  return out as GroupSettingsPatch;
+}
+
+/** The patch without one field (`section.field`): that field inherits again. */
+export function withoutField(p: GroupSettingsPatch, field: string): GroupSettingsPatch {
+  const [section, key] = field.split('.');
+  const fields = (p as Record<string, Record<string, unknown> | undefined>)[section ?? ''];
+  if (!fields || key === undefined || !(key in fields)) return p;
+  const rest = Object.fromEntries(Object.entries(fields).filter(([k]) => k !== key));
+  return compactPatch({ ...p, [section as string]: rest });
+}
+
+/** The patch with one field (`section.field`) set to a value. */
+export function withField(p: GroupSettingsPatch, field: string, value: unknown): GroupSettingsPatch {
+  const [section = '', key = ''] = field.split('.');
+  const fields = (p as Record<string, Record<string, unknown> | undefined>)[section] ?? {};
+  return { ...p, [section]: { ...fields, [key]: value } } as GroupSettingsPatch;
+}
+
+/** A setting the group's channel cannot carry out, and what to choose instead. */
+export interface Unsupported {
+  field: string;
+  needs: Capability;
+  instead: string;
+}
+
+/**
+ * Settings a channel cannot honour (WeCom customer groups cannot delete or remove; personal WeChat
+ * cannot delete; only some channels have a join gate). Saving them is refused with these, so
+ * operators choose what the channel can do: alert the moderators (a case in the review queue) or
+ * turn the feature off. Warn-point thresholds are not listed: where a channel cannot remove, the
+ * case asks a moderator to do it by hand (`removal_needed`), which is the owner's task.
+ */
+export function unsupportedSettings(s: GroupSettings, can: Pick<Capabilities, 'deleteMessage' | 'kick' | 'joinGate'>): Unsupported[] {
+  const out: Unsupported[] = [];
+  if (!can.deleteMessage) {
+    if (s.ads.action === 'block') out.push({ field: 'ads.action', needs: 'deleteMessage', instead: 'alert' });
+    if (s.flood.action === 'block') out.push({ field: 'flood.action', needs: 'deleteMessage', instead: 'alert' });
+    if (s.flood.action !== 'off' && s.flood.muteMinutes > 0) out.push({ field: 'flood.muteMinutes', needs: 'deleteMessage', instead: '0' });
+  }
+  if (!can.kick && s.invites.onlyAdmins) out.push({ field: 'invites.onlyAdmins', needs: 'kick', instead: 'false' });
+  if (!can.joinGate && s.joinGate.mode !== 'off') out.push({ field: 'joinGate.mode', needs: 'joinGate', instead: 'off' });
   return out;
 }

@@ -12,6 +12,10 @@ export const PERMISSIONS = {
   'groups:read': ['owner', 'admin', 'operator', 'moderator', 'viewer'],
   'groups:write': ['owner', 'admin', 'operator'],
   'rules:write': ['owner', 'admin', 'operator'],
+  /** Group settings and policy templates (moderation thresholds for many groups at once). */
+  'policies:write': ['owner', 'admin', 'operator'],
+  /** Shequn's own chat admin lists: who may moderate from the chat. */
+  'admins:write': ['owner', 'admin', 'operator'],
   'messages:send': ['owner', 'admin', 'operator', 'moderator'],
   'moderation:act': ['owner', 'admin', 'operator', 'moderator'],
   'contacts:read': ['owner', 'admin', 'operator', 'moderator', 'viewer'],

@@ -39,6 +39,44 @@ export type ServerFrame =
   | { type: 'member_joined'; member: z.infer<typeof WebchatMember> }
   | { type: 'member_left'; platformUserId: string }
   | { type: 'message_deleted'; messageId: string }
+  /** The assistant wrote to this member privately (for a badge on the way to that chat). */
+  | { type: 'direct_message'; message: Message }
+  | { type: 'pong' }
+  | { type: 'error'; code: string; message: string };
+
+/**
+ * A member's private chat with the assistant (`/api/v1/webchat/direct/ws?token=…&groupId=…`, the
+ * group being the one the member opens it from; they must be an active member there). Client
+ * frames are `DirectClientFrame`: a `send` or a `ping`, like in a group, but a message needs more
+ * than blanks and mentions nobody.
+ */
+export const DirectClientFrame = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('send'),
+    clientMessageId: z.string().min(8).max(64),
+    text: z
+      .string()
+      .min(1)
+      .max(MAX_MESSAGE_LENGTH)
+      .refine((t) => t.trim() !== '', 'the message is empty'),
+  }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type DirectClientFrame = z.input<typeof DirectClientFrame>;
+
+export type DirectServerFrame =
+  | {
+      type: 'direct_ready';
+      me: z.infer<typeof WebchatMember>;
+      assistant: z.infer<typeof WebchatMember>;
+      /** The group the chat was opened from: its rules and menus answer here. */
+      origin: { id: string; name: string; rules: string };
+      /** The latest messages of the conversation (oldest → newest), read after the socket was attached. */
+      recent: Message[];
+      nextBefore: string | null;
+    }
+  | { type: 'message'; message: Message }
+  | { type: 'ack'; clientMessageId: string; messageId: string }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string };
 
@@ -51,7 +89,8 @@ export const CLOSE_NOT_MEMBER = 4403;
  * time. Server → client only.
  */
 export type LiveFrame =
-  | { type: 'message'; message: Message }
+  /** `directIdentityId`: a direct message, in the conversation with that member's identity. */
+  | { type: 'message'; message: Message; directIdentityId?: string }
   | { type: 'membership'; groupId: string; platformUserId: string; status: 'active' | 'left' | 'removed' }
   | { type: 'message_deleted'; groupId: string; messageId: string }
   /** A moderation case was opened: the review queue and alerts update at once. */

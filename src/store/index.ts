@@ -7,6 +7,8 @@ import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_word_lists.ts';
 import * as m0003 from './migrations/0003_cases.ts';
 import * as m0004 from './migrations/0004_enforcement.ts';
+import * as m0005 from './migrations/0005_outbox_by_group.ts';
+import * as m0006 from './migrations/0006_direct_messages.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-driver.ts';
 
@@ -33,6 +35,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_word_lists': m0002,
   '0003_cases': m0003,
   '0004_enforcement': m0004,
+  '0005_outbox_by_group': m0005,
+  '0006_direct_messages': m0006,
 };
 
 const INT8_OID = 20;

@@ -119,6 +119,8 @@ export interface MessagesTable {
   created_at: number;
   /** Set when the message was deleted on the platform (moderation); the text is kept as evidence. */
   deleted_at: number | null;
+  /** A direct message: the member the assistant talks with (sender of an incoming one, recipient of a reply); null in groups. */
+  direct_identity_id: string | null;
 }
 
 export interface InboundEventsTable {

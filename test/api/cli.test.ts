@@ -57,6 +57,7 @@ async function snapshot(store: TestStore) {
     for (const g of groups) {
       const messages = (await api.get(`/api/v1/groups/${g.id}/messages?limit=200`)).body.items as any[];
       const members = (await api.get(`/api/v1/groups/${g.id}/members`)).body;
+      const settings = (await api.get(`/api/v1/groups/${g.id}/settings`)).body;
       out.push({
         id: g.id,
         name: g.name,
@@ -65,6 +66,8 @@ async function snapshot(store: TestStore) {
         memberCount: g.memberCount,
         messageCount: g.messageCount,
         members: members.total,
+        roles: (members.items as any[]).map((m) => [m.displayName, m.role]),
+        settings: [settings.policy?.id ?? null, settings.overrides, settings.differs],
         messages: messages.map((m) => [m.id, m.direction, m.sender.name, m.text, m.replyToId]),
       });
     }
@@ -75,7 +78,9 @@ async function snapshot(store: TestStore) {
       const words = (await api.get(`/api/v1/word-lists/${l.id}/words?limit=200`)).body.items as any[];
       wordLists.push([l.id, l.name, l.groupId, words.map((w) => [w.word, w.action])]);
     }
-    return { groups: out, team, rules, wordLists };
+    const policies = ((await api.get('/api/v1/policies')).body.items as any[]).map((p) => [p.id, p.name, p.settings, p.groupCount]);
+    const admins = ((await api.get('/api/v1/admins')).body.items as any[]).map((a) => [a.id, a.groupId, a.identityId, a.name, a.addedBy]);
+    return { groups: out, team, rules, wordLists, policies, admins };
   } finally {
     await server.close();
   }
@@ -186,7 +191,13 @@ describe('shequn CLI', () => {
         actions: [{ type: 'reply', template: '资料链接', mention: true, quote: true }],
       });
       assert.equal(rule.status, 201);
+      const policy = await api.post('/api/v1/policies', { name: '严格', settings: { flood: { maxMessages: 4 } } });
+      assert.equal(policy.status, 201);
+      assert.equal((await api.post(`/api/v1/policies/${policy.body.id}/apply`, { groupIds: [group.id] })).status, 200);
+      assert.equal((await api.put(`/api/v1/groups/${group.id}/settings`, { overrides: { ads: { allowDomains: ['example.com'] } } })).status, 200);
       assert.equal((await member.join(group.inviteUrl, '小红')).status, 201);
+      const [xiaohong] = (await api.get(`/api/v1/groups/${group.id}/members`)).body.items;
+      assert.equal((await api.post('/api/v1/admins', { identityId: xiaohong.identityId, groupId: group.id })).status, 201);
       await member.connect();
       member.say('大家好');
       member.say('有资料吗');
@@ -202,6 +213,10 @@ describe('shequn CLI', () => {
     assert.equal(g.memberCount, 1);
     assert.equal(g.messageCount, 4, 'welcome, two messages, one reply');
     assert.deepEqual(original.wordLists.map((l) => [l[1], l[3]]), [['广告词', [['发票', 'alert'], ['微信', 'block']]]], 'the word list is part of the workspace');
+    assert.deepEqual(original.policies.map((p) => [p[1], p[2], p[3]]), [['严格', { flood: { maxMessages: 4 } }, 1]], 'the template is part of the workspace');
+    assert.deepEqual(g.settings.slice(1), [{ ads: { allowDomains: ['example.com'] } }, ['ads.allowDomains']], 'so are the group’s template and overrides');
+    assert.deepEqual(original.admins.map((a) => [a[1], a[3]]), [[g.id, '小红']], 'and its admins');
+    assert.deepEqual(g.roles, [['小红', 'admin']]);
   });
 
   test('export writes the workspace; import into a fresh data dir gives the same groups and messages', async () => {
@@ -235,7 +250,7 @@ describe('shequn CLI', () => {
 
     const mig = await shequn(['migrate', '--database-url', db.url], tmp);
     assert.equal(mig.code, 0, mig.stderr);
-    assert.match(mig.stdout, /applied 0001_initial, 0002_word_lists, 0003_cases, 0004_enforcement to PostgreSQL/);
+    assert.match(mig.stdout, /applied 0001_initial, 0002_word_lists, 0003_cases, 0004_enforcement, 0005_outbox_by_group, 0006_direct_messages to PostgreSQL/);
     const imp = await shequn(['import', '--database-url', db.url, '-i', exportFile], tmp);
     assert.equal(imp.code, 0, imp.stderr);
     assert.deepEqual(await snapshot(storeOf('postgres', { kind: 'postgres', url: db.url }, pgDir)), original);

@@ -17,7 +17,7 @@ import { createChannelAccount } from '../../src/store/repos/channels.ts';
 import { createGroup } from '../../src/store/repos/groups.ts';
 import { claim, enqueueIntents, getOutboxRow, listDeliveries } from '../../src/store/repos/outbox.ts';
 import { ENGINES, makeStore, type TestStore } from '../support/stores.ts';
-import { ApiClient, setupOwner, startTestServer, waitFor, type TestServer } from '../support/server.ts';
+import { ApiClient, immediateWelcome, setupOwner, startTestServer, waitFor, type TestServer } from '../support/server.ts';
 
 const member = { platformUserId: 'wc_test-member', nickname: '小红' };
 
@@ -35,6 +35,7 @@ for (const engine of ENGINES) {
       assert.equal(created.status, 201, JSON.stringify(created.body));
       group = created.body;
       accountId = group.channelAccountId;
+      await immediateWelcome(server.rt.store.db, group.id);
       const rule = await api.post('/api/v1/rules', {
         groupId: group.id,
         name: '资料',

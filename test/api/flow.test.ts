@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ENGINES } from '../support/stores.ts';
-import { ApiClient, Member, setupOwner, startTestServer, waitFor, type TestServer } from '../support/server.ts';
+import { ApiClient, immediateWelcome, Member, setupOwner, startTestServer, waitFor, type TestServer } from '../support/server.ts';
 
 for (const engine of ENGINES) {
   describe(`user story (${engine})`, () => {
@@ -26,6 +26,8 @@ for (const engine of ENGINES) {
       const created = await api.post('/api/v1/groups', { name: '读书会 1 群', rules: '1. 友善交流\n2. 禁止广告' });
       assert.equal(created.status, 201, JSON.stringify(created.body));
       group = created.body;
+      // This story is about what a welcome says; when it goes out is test/api/welcome.test.ts's.
+      await immediateWelcome(server.rt.store.db, group.id);
       assert.equal(group.channelKind, 'webchat');
       assert.match(group.inviteUrl, /\/join\/[\w-]+$/);
       assert.equal(group.welcome.enabled, true, 'a new group has the default welcome');

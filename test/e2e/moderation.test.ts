@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { ensureConsoleBuilt, launchBrowser, shotIfAsked, SHOTS_DIR } from '../support/browser.ts';
-import { ApiClient, Member, OWNER, setupOwner, startTestServer, type TestServer } from '../support/server.ts';
+import { ApiClient, immediateWelcome, Member, OWNER, setupOwner, startTestServer, type TestServer } from '../support/server.ts';
 
 const GROUP = '读书会 · 管理测试';
 const AD = '加我微信 spam123 领红包';
@@ -71,6 +71,7 @@ describe('moderation in the browser: delete a message, remove a member, rejoin',
     const created = await api.post('/api/v1/groups', { name: GROUP, rules: '禁止广告' });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     group = created.body;
+    await immediateWelcome(server.rt.store.db, group.id);
     alice = new Member(base);
     await alice.join(group.inviteUrl, '小红');
     await alice.connect();

@@ -15,6 +15,8 @@ import { join, resolve } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
+import { immediateWelcome } from '../support/server.ts';
+import { openStore } from '../../src/store/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: '林老板', workspace: '小林咖啡' };
@@ -187,6 +189,14 @@ describe('user story in the browser: console + web community', { skip: process.e
     await op.getByTestId('create-group-submit').click();
     await op.waitForURL(/\/groups\/[^/?]+/);
     groupPath = new URL(op.url()).pathname;
+    // The story is about what a welcome says, so each member is welcomed at once rather than in a
+    // batch (test/e2e/join-gate.test.ts has batching): written into the server's store directly.
+    const store = openStore({ kind: 'sqlite', path: join(dataDir, 'shequn.db') });
+    try {
+      await immediateWelcome(store.db, decodeURIComponent(groupPath.split('/').pop() ?? ''));
+    } finally {
+      await store.close();
+    }
 
     await op.getByTestId('tab-rules').click();
     await op.getByTestId('rules-text').fill(RULES);

@@ -12,7 +12,7 @@ import { listAudit, writeAudit } from '../../src/store/repos/audit.ts';
 import { createChannelAccount, getChannelAccount, listChannelAccounts } from '../../src/store/repos/channels.ts';
 import { insertEventIfNew } from '../../src/store/repos/events.ts';
 import { createGroup, findGroupByInviteCode, findGroupByPlatformId, getGroup, listGroupsWithStats, updateGroup } from '../../src/store/repos/groups.ts';
-import { findMessageByPlatformId, getMessage, insertMessage, listContactMessages, listGroupMessages, type MessageRow } from '../../src/store/repos/messages.ts';
+import { findMessageByPlatformId, getMessage, insertMessage, isFirstDirectMessage, listContactMessages, listDirectConversations, listDirectMessages, listGroupMessages, type MessageRow } from '../../src/store/repos/messages.ts';
 import * as outbox from '../../src/store/repos/outbox.ts';
 import * as people from '../../src/store/repos/people.ts';
 import * as rules from '../../src/store/repos/rules.ts';
@@ -64,6 +64,7 @@ function messageRow(f: { ws: string; account: string; group: string | null; iden
     outbox_id: null,
     created_at: f.at,
     deleted_at: null,
+    direct_identity_id: null,
   };
 }
 
@@ -103,8 +104,8 @@ for (const engine of ENGINES) {
     });
 
     test('migrations apply once; a second migrate is a no-op', async () => {
-      assert.deepEqual(await store.pendingMigrations(), ['0001_initial', '0002_word_lists', '0003_cases', '0004_enforcement']);
-      assert.deepEqual(record('migrate 1', await migrateOrThrow(store)), ['0001_initial', '0002_word_lists', '0003_cases', '0004_enforcement']);
+      assert.deepEqual(await store.pendingMigrations(), ['0001_initial', '0002_word_lists', '0003_cases', '0004_enforcement', '0005_outbox_by_group', '0006_direct_messages']);
+      assert.deepEqual(record('migrate 1', await migrateOrThrow(store)), ['0001_initial', '0002_word_lists', '0003_cases', '0004_enforcement', '0005_outbox_by_group', '0006_direct_messages']);
       assert.deepEqual(record('migrate 2', await migrateOrThrow(store)), []);
       assert.deepEqual(await store.pendingMigrations(), []);
       // A second handle on the same store sees it migrated too.
@@ -335,6 +336,39 @@ for (const engine of ENGINES) {
           ['A 群', 2, 5, T0 + 104],
         ],
       );
+    });
+
+    test('direct conversations: both directions under the member, paged; first message; the list, latest first', async () => {
+      const { db } = store;
+      const u1 = (await people.findIdentity(db, account.id, 'u-1'))!;
+      const u2 = (await people.findIdentity(db, account.id, 'u-2'))!;
+      const dm = (identity: string, peer: string, n: string, at: number, direction = 'in') => ({ ...messageRow({ ws: ws.id, account: account.id, group: null, identity, platformId: `dm-${n}`, text: `私聊 ${n}`, at }), direction, direct_identity_id: peer });
+      const first = dm(u1.id, u1.id, 'a1', T0 + 300);
+      await insertMessage(db, first);
+      assert.equal(await isFirstDirectMessage(db, u1.id, first.id), true);
+      await insertMessage(db, dm(u2.id, u1.id, 'a2', T0 + 301, 'out'));
+      await insertMessage(db, dm(u2.id, u2.id, 'b1', T0 + 302));
+      const later = dm(u1.id, u1.id, 'a3', T0 + 303);
+      await insertMessage(db, later);
+      assert.equal(await isFirstDirectMessage(db, u1.id, later.id), false);
+      const p1 = await listDirectMessages(db, u1.id, { limit: 2 });
+      assert.deepEqual(p1.rows.map((r) => r.text), ['私聊 a2', '私聊 a3']);
+      const p2 = await listDirectMessages(db, u1.id, { limit: 2, before: p1.nextBefore! });
+      assert.deepEqual([p2.rows.map((r) => r.text), p2.nextBefore], [['私聊 a1'], null]);
+      assert.equal((await listGroupMessages(db, groupA.id, { limit: 50 })).rows.some((r) => r.text.startsWith('私聊')), false, 'not in any group');
+      const list = await listDirectConversations(db, ws.id, { offset: 0, limit: 10 });
+      record('direct conversations', list);
+      assert.deepEqual(
+        [list.total, list.rows.map((r) => [r.identityId, r.messageCount, r.lastId])],
+        [
+          2,
+          [
+            [u1.id, 3, later.id],
+            [u2.id, 1, list.rows[1]?.lastId],
+          ],
+        ],
+      );
+      assert.deepEqual((await listDirectConversations(db, ws.id, { offset: 1, limit: 10 })).rows.map((r) => r.identityId), [u2.id]);
     });
 
     test('rules: JSON round-trip, replace, list, effective rules (group + workspace-wide), delete', async () => {

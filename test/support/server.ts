@@ -2,7 +2,8 @@
 // the session cookie and sends the CSRF header like the console does.
 import { loadConfig, type Config } from '../../src/server/config.ts';
 import { startServer, type RunningServer } from '../../src/server/main.ts';
-import { migrateOrThrow, openStore } from '../../src/store/index.ts';
+import type { GroupSettingsPatch } from '../../src/shared/group-settings.ts';
+import { migrateOrThrow, openStore, type Db } from '../../src/store/index.ts';
 import { makeStore, type TestStore } from './stores.ts';
 
 export interface TestServer extends RunningServer {
@@ -34,6 +35,17 @@ export async function startTestServer(engine: 'sqlite' | 'postgres', opts: { sto
     },
   };
 }
+
+/** Sets fields of a group's own settings, straight in the store (the other fields stay as they are). */
+export async function setGroupSettings(db: Db, groupId: string, patch: GroupSettingsPatch): Promise<void> {
+  const row = await db.selectFrom('groups').select('settings').where('id', '=', groupId).executeTakeFirstOrThrow();
+  const current = JSON.parse(row.settings) as Record<string, Record<string, unknown>>;
+  for (const [section, fields] of Object.entries(patch)) current[section] = { ...current[section], ...fields };
+  await db.updateTable('groups').set({ settings: JSON.stringify(current) }).where('id', '=', groupId).execute();
+}
+
+/** Welcomes go out at once, one per join: for tests about what a welcome says rather than when. */
+export const immediateWelcome = (db: Db, groupId: string) => setGroupSettings(db, groupId, { welcome: { batchSeconds: 0, cooldownSeconds: 0 } });
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -114,11 +126,12 @@ export class Member {
     this.base = base;
   }
 
-  async join(inviteUrl: string, nickname: string): Promise<ApiResponse<any>> {
+  /** Joins through the invite link; `gate` is what the group's join gate asks (the rules accepted, an answer). */
+  async join(inviteUrl: string, nickname: string, gate: { acceptRules?: boolean; answer?: string } = {}): Promise<ApiResponse<any>> {
     const code = new URL(inviteUrl).pathname.split('/').pop() ?? '';
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const res = await fetch(`${this.base}/api/v1/webchat/invites/${code}/join`, { method: 'POST', headers, body: JSON.stringify({ nickname }) });
+    const res = await fetch(`${this.base}/api/v1/webchat/invites/${code}/join`, { method: 'POST', headers, body: JSON.stringify({ nickname, ...gate }) });
     const body = (await res.json()) as any;
     if (res.status === 201) {
       this.token = body.token;
@@ -152,5 +165,29 @@ export class Member {
 
   close(): void {
     this.ws?.close();
+    this.direct?.close();
+  }
+
+  /** The private chat with the assistant, opened from a group (default: the one joined last). */
+  readonly directFrames: any[] = [];
+  direct: WebSocket | null = null;
+
+  async connectDirect(groupId: string = this.groupId): Promise<void> {
+    const url = `${this.base.replace(/^http/, 'ws')}/api/v1/webchat/direct/ws?token=${encodeURIComponent(this.token)}&groupId=${groupId}`;
+    const ready = () => this.directFrames.filter((f) => f.type === 'direct_ready').length;
+    const before = ready();
+    const ws = new WebSocket(url);
+    this.direct = ws;
+    ws.addEventListener('message', (e) => this.directFrames.push(JSON.parse(String(e.data))));
+    await waitFor(() => ready() > before, 'direct_ready frame');
+  }
+
+  sayPrivately(text: string, clientMessageId: string = crypto.randomUUID()): string {
+    this.direct?.send(JSON.stringify({ type: 'send', clientMessageId, text }));
+    return clientMessageId;
+  }
+
+  directMessages(): any[] {
+    return this.directFrames.flatMap((f) => (f.type === 'message' ? [f.message] : f.type === 'direct_ready' ? f.recent : []));
   }
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { eventId, type MemberJoinedEvent, type MemberLeftEvent, type MessageEvent, type PlatformUser } from '../../src/core/events.ts';
-import { compileRules, evaluate, keywordReplyRule, welcomeRule, type Rule } from '../../src/core/rules.ts';
+import { compileRules, decide, isIntent, keywordReplyRule, welcomeRule, type Rule } from '../../src/core/rules.ts';
 import type { SendMessageIntent } from '../../src/core/intents.ts';
 
 const ACCOUNT = 'acc-1';
@@ -47,11 +47,12 @@ const kw = (id: string, keywords: string[], reply: string, extra: Partial<Rule> 
 });
 
 /** The rule ids that fired, in order. */
-const fired = (rules: Rule[], event: MessageEvent | MemberJoinedEvent) => evaluate(event, compileRules(rules), ctx).map((k) => k.ruleId);
+const fired = (rules: Rule[], event: MessageEvent | MemberJoinedEvent) => decide(event, compileRules(rules), ctx).map((k) => k.ruleId);
 
-/** evaluate, checking every intent is a send (every rule action today is a reply). */
-function sends(...args: Parameters<typeof evaluate>) {
-  return evaluate(...args).map((k) => {
+/** decide, checking every decision is a send (the rules here only reply). */
+function sends(...args: Parameters<typeof decide>) {
+  return decide(...args).map((k) => {
+    assert.ok(isIntent(k), 'a reply, not an invitation');
     assert.equal(k.intent.kind, 'send_message');
     return { ...k, intent: k.intent as SendMessageIntent };
   });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MessageContent, PlatformUser } from '../../src/core/events.ts';
-import { prependMention, renderTemplate } from '../../src/core/template.ts';
+import { joinContents, prependMention, prependMentions, renderTemplate } from '../../src/core/template.ts';
 
 const alice: PlatformUser = { platformUserId: 'u-alice', displayName: '小红' };
 const bob: PlatformUser = { platformUserId: 'u-bob', displayName: 'Bob' };
@@ -133,5 +133,93 @@ describe('prependMention', () => {
     const copy = structuredClone(content);
     prependMention(content, alice);
     assert.deepEqual(content, copy);
+  });
+});
+
+describe('lists of members ({nickname} for a batch welcome)', () => {
+  const people = (n: number): PlatformUser[] => Array.from({ length: n }, (_, i) => ({ platformUserId: `u-${i}`, displayName: `成员${i}` }));
+
+  test('zh-CN joins the names with 、, each a mention of its own', () => {
+    const c = renderTemplate('欢迎 {nickname} 加入{group}！', { members: { users: [alice, bob], others: 0 }, group, locale: 'zh-CN' });
+    assert.equal(c.text, '欢迎 @小红、@Bob 加入读书会 1 群！');
+    assert.deepEqual(c.mentions, [
+      { platformUserId: 'u-alice', offset: 3, length: 3 },
+      { platformUserId: 'u-bob', offset: 7, length: 4 },
+    ]);
+    assertSpans(c, [alice, bob]);
+  });
+
+  test('en joins the names with ", "', () => {
+    const c = renderTemplate('Welcome {nickname}!', { members: { users: [alice, bob], others: 0 }, locale: 'en' });
+    assert.equal(c.text, 'Welcome @小红, @Bob!');
+    assertSpans(c, [alice, bob]);
+    assert.equal(c.mentions.length, 2);
+  });
+
+  test('the ones beyond the named are counted after the names', () => {
+    const users = people(20);
+    const zh = renderTemplate('欢迎 {nickname}！', { members: { users, others: 10 }, locale: 'zh-CN' });
+    assert.equal(zh.mentions.length, 20);
+    assertSpans(zh, users);
+    assert.ok(zh.text.endsWith('@成员19 以及另外 10 位新朋友！'), zh.text);
+    const en = renderTemplate('Welcome {nickname}!', { members: { users: people(2), others: 1 }, locale: 'en' });
+    assert.equal(en.text, 'Welcome @成员0, @成员1 and 1 other!');
+    const en2 = renderTemplate('Welcome {nickname}!', { members: { users: people(1), others: 7 }, locale: 'en' });
+    assert.equal(en2.text, 'Welcome @成员0 and 7 others!');
+  });
+
+  test('only a count when nobody is named', () => {
+    assert.equal(renderTemplate('欢迎 {nickname}！', { members: { users: [], others: 3 } }).text, '欢迎 3 位新朋友！');
+    assert.equal(renderTemplate('Welcome {nickname}!', { members: { users: [], others: 3 }, locale: 'en' }).text, 'Welcome 3 new members!');
+  });
+
+  test('one member renders exactly like a single welcome', () => {
+    const one = renderTemplate('欢迎 {nickname} 加入{group}', { members: { users: [alice], others: 0 }, group });
+    assert.deepEqual(one, renderTemplate('欢迎 {nickname} 加入{group}', { member: alice, group }));
+  });
+
+  test('{inviter} lists several inviters the same way; an empty list renders nothing', () => {
+    const c = renderTemplate('感谢 {inviter} 邀请 {nickname}', { members: { users: [alice], others: 0 }, inviters: { users: [bob, alice], others: 0 } });
+    assert.equal(c.text, '感谢 @Bob、@小红 邀请 @小红');
+    assert.equal(c.mentions.length, 3);
+    assertSpans(c, [alice, bob]);
+    assert.equal(renderTemplate('[{inviter}]', { inviters: { users: [], others: 0 } }).text, '[]');
+  });
+
+  test('names that contain the separator or emoji still get exact spans', () => {
+    const odd: PlatformUser[] = [
+      { platformUserId: 'u-x', displayName: '甲、乙' },
+      { platformUserId: 'u-y', displayName: '🌸, hi' },
+    ];
+    const c = renderTemplate('{nickname}', { members: { users: odd, others: 0 } });
+    assert.equal(c.text, '@甲、乙、@🌸, hi');
+    assertSpans(c, odd);
+  });
+});
+
+describe('prependMentions', () => {
+  test('puts the whole list in front and shifts the content’s mentions', () => {
+    const content = renderTemplate('请看 {inviter} 的帖子', { inviter: bob });
+    const out = prependMentions(content, { users: [alice, { platformUserId: 'u-c', displayName: 'C' }], others: 2 }, 'zh-CN');
+    assert.equal(out.text, '@小红、@C 以及另外 2 位新朋友 请看 @Bob 的帖子');
+    assertSpans(out, [alice, bob, { platformUserId: 'u-c', displayName: 'C' }]);
+    assert.equal(out.mentions.length, 3);
+  });
+
+  test('does nothing when the content already mentions one of them, or the list is empty', () => {
+    const content = renderTemplate('欢迎 {nickname}', { members: { users: [alice, bob], others: 0 } });
+    assert.deepEqual(prependMentions(content, { users: [alice, bob], others: 0 }, 'zh-CN'), content);
+    assert.deepEqual(prependMentions(content, { users: [], others: 0 }, 'en'), content);
+  });
+});
+
+describe('joinContents', () => {
+  test('a blank line between parts; mentions keep pointing at their names', () => {
+    const a = renderTemplate('欢迎 {nickname}', { member: alice });
+    const b = renderTemplate('{nickname} 请看群规', { member: bob });
+    const c = joinContents([a, b]);
+    assert.equal(c.text, '欢迎 @小红\n\n@Bob 请看群规');
+    assertSpans(c, [alice, bob]);
+    assert.equal(c.mentions.length, 2);
   });
 });

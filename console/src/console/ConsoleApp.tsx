@@ -10,6 +10,7 @@ import { formatDateTime } from '../shared/format.ts';
 import { SessionContext, errorText, type ConsoleSession } from './context.ts';
 import { ConsoleLayout } from './Layout.tsx';
 import { allows } from './permissions.ts';
+import { AssistantPage } from './pages/AssistantPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { BlacklistPage } from './pages/BlacklistPage.tsx';
 import { ContactPage } from './pages/ContactPage.tsx';
@@ -18,6 +19,8 @@ import { GroupsPage } from './pages/GroupsPage.tsx';
 import { ModerationPage } from './pages/ModerationPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { PoliciesPage } from './pages/PoliciesPage.tsx';
+import { PolicyPage } from './pages/PolicyPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SetupPage } from './pages/SetupPage.tsx';
 import { TeamPage } from './pages/TeamPage.tsx';
@@ -168,6 +171,9 @@ export default function ConsoleApp() {
             <Route path="/contacts/:id" element={<ContactPage />} />
             <Route path="/moderation" element={<ModerationPage />} />
             <Route path="/blacklist" element={<BlacklistPage />} />
+            <Route path="/policies" element={<PoliciesPage />} />
+            <Route path="/policies/:id" element={<PolicyPage />} />
+            <Route path="/assistant" element={<AssistantPage />} />
             <Route path="/team" element={<TeamPage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="/settings" element={<SettingsPage />} />

@@ -1,4 +1,4 @@
-import { AuditOutlined, SafetyOutlined, LogoutOutlined, SettingOutlined, StopOutlined, TeamOutlined, UserOutlined, WechatOutlined } from '@ant-design/icons';
+import { AuditOutlined, ControlOutlined, MessageOutlined, SafetyOutlined, LogoutOutlined, SettingOutlined, StopOutlined, TeamOutlined, UserOutlined, WechatOutlined } from '@ant-design/icons';
 import { Avatar, Badge, Button, Dropdown, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useI18n } from '../i18n.ts';
@@ -27,6 +27,8 @@ export function ConsoleLayout() {
       ),
     },
     { key: '/blacklist', icon: <StopOutlined />, label: t('nav.blacklist') },
+    { key: '/policies', icon: <ControlOutlined />, label: t('nav.policies') },
+    { key: '/assistant', icon: <MessageOutlined />, label: t('nav.assistant') },
     { key: '/team', icon: <TeamOutlined />, label: t('nav.team') },
     ...(can('audit:read') ? [{ key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') }] : []),
     { key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') },

@@ -5,8 +5,9 @@ import type { Locale, Translate } from '../i18n.ts';
 import { formatChatTime } from '../shared/format.ts';
 import { MessageText } from '../shared/MessageText.tsx';
 import { avatarColor, initial } from './avatar.ts';
-import { DoorIcon } from './icons.tsx';
-import { ChatRoom, type PendingMessage } from './chatRoom.ts';
+import { BackIcon, DoorIcon } from './icons.tsx';
+import { ChatRoom, type PendingMessage, type RoomKind } from './chatRoom.ts';
+import { InviteCard, inviteCodeIn } from './InviteCard.tsx';
 import { activeMentionQuery, mentionCandidates, mentionsIn, type MentionPick } from './mentions.ts';
 import { memberStorage } from './storage.ts';
 import { useMemberI18n } from './useMemberI18n.ts';
@@ -14,19 +15,25 @@ import './member.css';
 import { MAX_MESSAGE_LENGTH } from '../../../src/shared/limits.ts';
 
 
-export default function ChatPage() {
+/** A group's chat (`/chat/:groupId`), or with kind "direct" the member's private chat with the assistant opened from it (`/chat/:groupId/assistant`). */
+export default function ChatPage({ kind = 'group' }: { kind?: RoomKind }) {
   const { groupId = '' } = useParams();
   const i18n = useMemberI18n();
   const [token, setToken] = useState(() => memberStorage.token());
   const room = useMemo(
     () =>
       token
-        ? new ChatRoom(groupId, token, () => {
-            memberStorage.setToken(null);
-            setToken(null);
-          })
+        ? new ChatRoom(
+            groupId,
+            token,
+            () => {
+              memberStorage.setToken(null);
+              setToken(null);
+            },
+            kind,
+          )
         : null,
-    [groupId, token],
+    [groupId, token, kind],
   );
 
   useEffect(() => {
@@ -75,10 +82,14 @@ function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translat
   const anchor = useRef<{ height: number; top: number } | null>(null);
   const me = snap.me?.platformUserId ?? null;
   const byId = useMemo(() => new Map(snap.messages.map((m) => [m.id, m])), [snap.messages]);
+  const direct = room.kind === 'direct';
+  /** In the private chat: the assistant. */
+  const assistant = direct ? snap.members[0] : undefined;
 
   useEffect(() => {
-    if (snap.group) document.title = snap.group.name;
-  }, [snap.group]);
+    const title = direct ? assistant?.nickname : snap.group?.name;
+    if (title) document.title = title;
+  }, [direct, assistant, snap.group]);
 
   useLayoutEffect(() => {
     const el = logRef.current;
@@ -103,17 +114,41 @@ function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translat
   if (snap.status === 'rejected') return <NotMember groupId={room.groupId} wasIn={snap.me !== null} t={t} />;
 
   const others = snap.members.filter((m) => !m.isBot).length;
+  const chatLink = `/chat/${encodeURIComponent(room.groupId)}`;
   return (
-    <div className="m-chat">
-      <header className="m-chat-header">
-        <div className="m-chat-title">
-          <h1 data-testid="chat-group-name">{snap.group?.name ?? t('chat.connecting')}</h1>
-          <span>{snap.status === 'open' ? t('chat.members', { count: others }) : t('chat.connecting')}</span>
-        </div>
-        <button type="button" className="m-icon-button" onClick={() => setRulesOpen(true)} disabled={!snap.group} data-testid="chat-rules-button">
-          {t('chat.rules')}
-        </button>
-      </header>
+    <div className={`m-chat${direct ? ' m-chat-direct' : ''}`}>
+      {direct ? (
+        <header className="m-chat-header">
+          <Link to={chatLink} className="m-back" aria-label={t('assistant.back')} title={t('assistant.back')} data-testid="assistant-back">
+            <BackIcon />
+          </Link>
+          <div className="m-avatar m-avatar-sm" aria-hidden>
+            {initial(assistant?.nickname ?? '')}
+          </div>
+          <div className="m-chat-title">
+            <h1 data-testid="assistant-name">{assistant?.nickname ?? t('chat.connecting')}</h1>
+            <span>{snap.status === 'open' && snap.group ? t('assistant.subtitle', { group: snap.group.name }) : t('chat.connecting')}</span>
+          </div>
+        </header>
+      ) : (
+        <header className="m-chat-header">
+          <div className="m-chat-title">
+            <h1 data-testid="chat-group-name">{snap.group?.name ?? t('chat.connecting')}</h1>
+            <span>{snap.status === 'open' ? t('chat.members', { count: others }) : t('chat.connecting')}</span>
+          </div>
+          <Link to={`${chatLink}/assistant`} className="m-icon-button m-assistant-button" title={t('chat.assistantHint')} data-testid="chat-assistant">
+            {t('chat.assistant')}
+            {snap.directUnread > 0 && (
+              <span className="m-count" data-testid="chat-assistant-unread">
+                {snap.directUnread}
+              </span>
+            )}
+          </Link>
+          <button type="button" className="m-icon-button" onClick={() => setRulesOpen(true)} disabled={!snap.group} data-testid="chat-rules-button">
+            {t('chat.rules')}
+          </button>
+        </header>
+      )}
       {snap.status === 'reconnecting' && (
         <div className="m-banner" role="status" data-testid="chat-reconnecting">
           {t('chat.reconnecting')}
@@ -135,9 +170,18 @@ function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translat
         ) : (
           snap.historyLoaded && snap.messages.length > 0 && <div className="m-log-start">{t('chat.noEarlier')}</div>
         )}
-        {snap.historyLoaded && snap.messages.length === 0 && snap.pending.length === 0 && <div className="m-log-empty">{t('chat.empty')}</div>}
+        {direct && snap.historyLoaded && !snap.hasEarlier && (
+          <div className="m-intro" data-testid="assistant-intro">
+            <div className="m-avatar" aria-hidden>
+              {initial(assistant?.nickname ?? '')}
+            </div>
+            <h2>{t('assistant.introTitle', { name: assistant?.nickname ?? '' })}</h2>
+            <p>{t('assistant.introBody')}</p>
+          </div>
+        )}
+        {!direct && snap.historyLoaded && snap.messages.length === 0 && snap.pending.length === 0 && <div className="m-log-empty">{t('chat.empty')}</div>}
         {snap.messages.map((m) => (
-          <ChatMessage key={m.id} message={m} quoted={m.replyToId === null ? undefined : byId.get(m.replyToId)} me={me} locale={locale} t={t} onReply={snap.me ? () => setReplyTo(m) : null} />
+          <ChatMessage key={m.id} message={m} quoted={m.replyToId === null ? undefined : byId.get(m.replyToId)} me={me} locale={locale} t={t} onReply={snap.me && !direct ? () => setReplyTo(m) : null} />
         ))}
         {snap.pending.map((p) => (
           <PendingBubble key={p.clientMessageId} pending={p} me={me} t={t} />
@@ -149,9 +193,10 @@ function Room({ room, locale, t }: { room: ChatRoom; locale: Locale; t: Translat
         </div>
       )}
       <Composer
-        members={snap.members}
+        members={direct ? [] : snap.members}
         me={me}
         t={t}
+        placeholder={t(direct ? 'assistant.placeholder' : 'chat.placeholder')}
         disabled={snap.me === null}
         replyTo={replyTo}
         onCancelReply={() => setReplyTo(null)}
@@ -259,6 +304,7 @@ function ChatMessage({ message, quoted, me, locale, t, onReply }: ChatMessagePro
             <span data-testid="chat-message-text">
               <MessageText text={message.text} mentions={message.mentions} me={me} />
             </span>
+            {bot && <InviteCardFor text={message.text} t={t} />}
           </div>
         )}
         <div className="m-msg-foot">
@@ -284,6 +330,12 @@ function ChatMessage({ message, quoted, me, locale, t, onReply }: ChatMessagePro
   );
 }
 
+/** A card for an invite link of this web community in a bot's message (the assistant's invitations). */
+function InviteCardFor({ text, t }: { text: string; t: Translate }) {
+  const code = inviteCodeIn(text, location.origin);
+  return code ? <InviteCard code={code} t={t} /> : null;
+}
+
 function PendingBubble({ pending, me, t }: { pending: PendingMessage; me: string | null; t: Translate }) {
   return (
     <div className="m-msg m-msg-mine m-msg-pending" data-testid="chat-message" data-sender-bot="false" data-pending="true">
@@ -298,9 +350,11 @@ function PendingBubble({ pending, me, t }: { pending: PendingMessage; me: string
 }
 
 interface ComposerProps {
+  /** Who can be @mentioned (none: no picker). */
   members: WebchatMember[];
   me: string | null;
   t: Translate;
+  placeholder: string;
   disabled: boolean;
   /** The message being replied to, quoted above the input. */
   replyTo: Message | null;
@@ -308,7 +362,7 @@ interface ComposerProps {
   onSend: (text: string, mentions: ReturnType<typeof mentionsIn>) => void;
 }
 
-function Composer({ members, me, t, disabled, replyTo, onCancelReply, onSend }: ComposerProps) {
+function Composer({ members, me, t, placeholder, disabled, replyTo, onCancelReply, onSend }: ComposerProps) {
   const [text, setText] = useState('');
   const [caret, setCaret] = useState(0);
   const [picks, setPicks] = useState<MentionPick[]>([]);
@@ -318,7 +372,7 @@ function Composer({ members, me, t, disabled, replyTo, onCancelReply, onSend }: 
   /** Where the caret goes once a picked mention is in the text (set in the same commit). */
   const nextCaret = useRef<number | null>(null);
 
-  const query = activeMentionQuery(text, caret);
+  const query = members.length > 0 ? activeMentionQuery(text, caret) : null;
   const candidates = query && query.start !== dismissedAt ? mentionCandidates(members, query.query, me) : [];
   const pickerOpen = query !== null && query.start !== dismissedAt;
 
@@ -435,7 +489,7 @@ function Composer({ members, me, t, disabled, replyTo, onCancelReply, onSend }: 
         rows={1}
         value={text}
         maxLength={MAX_MESSAGE_LENGTH}
-        placeholder={t('chat.placeholder')}
+        placeholder={placeholder}
         data-testid="chat-input"
         enterKeyHint="send"
         onChange={(e) => {

@@ -5,7 +5,7 @@
  * `useSyncExternalStore` (subscribe / getSnapshot).
  */
 import type { Message, WebchatMember } from '../../../src/shared/api.ts';
-import type { CLOSE_NOT_MEMBER as NotMemberCode, CLOSE_UNAUTHORIZED as UnauthorizedCode, ClientFrame, ServerFrame } from '../../../src/shared/webchat-protocol.ts';
+import type { CLOSE_NOT_MEMBER as NotMemberCode, CLOSE_UNAUTHORIZED as UnauthorizedCode, ClientFrame, DirectServerFrame, ServerFrame } from '../../../src/shared/webchat-protocol.ts';
 import { ApiRequestError, webchatApi, wsUrl } from '../api.ts';
 import { markDeleted, mergeMessages } from '../shared/messages.ts';
 import type { Mention } from './mentions.ts';
@@ -24,6 +24,9 @@ const CATCH_UP_PAGES = 10;
 
 export type RoomStatus = 'connecting' | 'open' | 'reconnecting' | 'rejected';
 
+/** A group's chat, or the member's private chat with the assistant opened from that group. */
+export type RoomKind = 'group' | 'direct';
+
 export interface PendingMessage {
   clientMessageId: string;
   text: string;
@@ -40,8 +43,12 @@ export interface ChatSnapshot {
   /** Why the room refused us: the token is unknown (it was cleared) or not a member here. */
   rejection: 'unauthorized' | 'not_member' | null;
   me: WebchatMember | null;
+  /** The group; for a private chat, the group it was opened from. */
   group: { id: string; name: string; rules: string } | null;
+  /** The group's members; in a private chat, the assistant. */
   members: WebchatMember[];
+  /** Messages the assistant sent privately while this group chat was open. */
+  directUnread: number;
   messages: Message[];
   pending: PendingMessage[];
   historyLoaded: boolean;
@@ -63,6 +70,7 @@ function newClientMessageId(): string {
 
 export class ChatRoom {
   readonly groupId: string;
+  readonly kind: RoomKind;
   readonly #token: string;
   readonly #onTokenRejected: () => void;
   #snap: ChatSnapshot;
@@ -76,8 +84,9 @@ export class ChatRoom {
   /** Cursor for "load earlier": the page before the oldest message we fetched. */
   #before: string | null = null;
 
-  constructor(groupId: string, token: string, onTokenRejected: () => void) {
+  constructor(groupId: string, token: string, onTokenRejected: () => void, kind: RoomKind = 'group') {
     this.groupId = groupId;
+    this.kind = kind;
     this.#token = token;
     this.#onTokenRejected = onTokenRejected;
     this.#snap = {
@@ -86,6 +95,7 @@ export class ChatRoom {
       me: null,
       group: null,
       members: [],
+      directUnread: 0,
       messages: [],
       pending: [],
       historyLoaded: false,
@@ -134,7 +144,7 @@ export class ChatRoom {
     if (this.#snap.loadingEarlier || this.#before === null) return;
     this.#update({ loadingEarlier: true });
     try {
-      const page = await webchatApi.messages(this.groupId, this.#token, this.#before, PAGE);
+      const page = await this.#history(this.#before, PAGE);
       this.#before = page.nextBefore;
       this.#update({ messages: mergeMessages(this.#snap.messages, page.items), hasEarlier: page.nextBefore !== null, loadingEarlier: false });
     } catch (e) {
@@ -149,6 +159,10 @@ export class ChatRoom {
     for (const l of this.#listeners) l();
   }
 
+  #history(before: string | undefined, limit: number) {
+    return this.kind === 'group' ? webchatApi.messages(this.groupId, this.#token, before, limit) : webchatApi.directMessages(this.groupId, this.#token, before, limit);
+  }
+
   #onOnline = () => {
     if (this.#snap.status !== 'reconnecting') return;
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
@@ -159,7 +173,7 @@ export class ChatRoom {
 
   async #loadLatest(): Promise<void> {
     try {
-      const page = await webchatApi.messages(this.groupId, this.#token, undefined, PAGE);
+      const page = await this.#history(undefined, PAGE);
       if (this.#stopped) return;
       const first = !this.#snap.historyLoaded;
       if (first) this.#before = page.nextBefore;
@@ -178,7 +192,7 @@ export class ChatRoom {
     let before: string | undefined;
     try {
       for (let i = 0; i < CATCH_UP_PAGES; i++) {
-        const page = await webchatApi.messages(this.groupId, this.#token, before, PAGE);
+        const page = await this.#history(before, PAGE);
         if (this.#stopped) return;
         this.#applyIncoming(page.items);
         if (page.nextBefore === null || page.items.some((m) => known.has(m.id)) || known.size === 0) return;
@@ -199,15 +213,16 @@ export class ChatRoom {
 
   #connect(): void {
     if (this.#stopped) return;
-    const url = wsUrl(`/api/v1/webchat/ws?token=${encodeURIComponent(this.#token)}&groupId=${encodeURIComponent(this.groupId)}`);
+    const path = this.kind === 'group' ? '/api/v1/webchat/ws' : '/api/v1/webchat/direct/ws';
+    const url = wsUrl(`${path}?token=${encodeURIComponent(this.#token)}&groupId=${encodeURIComponent(this.groupId)}`);
     const ws = new WebSocket(url);
     this.#ws = ws;
     if (this.#snap.status !== 'reconnecting') this.#update({ status: 'connecting' });
     ws.onmessage = (ev) => {
       if (typeof ev.data !== 'string') return;
-      let frame: ServerFrame;
+      let frame: ServerFrame | DirectServerFrame;
       try {
-        frame = JSON.parse(ev.data) as ServerFrame;
+        frame = JSON.parse(ev.data) as ServerFrame | DirectServerFrame;
       } catch {
         return;
       }
@@ -224,22 +239,17 @@ export class ChatRoom {
     };
   }
 
-  #onFrame(frame: ServerFrame): void {
+  #onFrame(frame: ServerFrame | DirectServerFrame): void {
     switch (frame.type) {
-      case 'ready': {
-        this.#attempt = 0;
-        this.#update({ status: 'open', me: frame.me, group: frame.group, members: frame.members, error: null });
-        this.#startPing();
-        // Whatever was typed while offline goes out now, under the same ids.
-        for (const p of this.#snap.pending) {
-          if (p.messageId === null) this.#sendPending(p);
-        }
-        // Messages stored while we were away (or while the first page loaded) fill in by id. The
-        // catch-up looks at what we knew before this frame; `recent` fills in at once meanwhile.
-        void this.#catchUp();
-        this.#applyIncoming(frame.recent);
+      case 'ready':
+        this.#ready(frame.me, frame.group, frame.members, frame.recent);
         return;
-      }
+      case 'direct_ready':
+        this.#ready(frame.me, frame.origin, [frame.assistant], frame.recent);
+        return;
+      case 'direct_message':
+        this.#update({ directUnread: this.#snap.directUnread + 1 });
+        return;
       case 'message':
         if (frame.message.groupId === null || frame.message.groupId === this.groupId) this.#applyIncoming([frame.message]);
         return;
@@ -273,6 +283,20 @@ export class ChatRoom {
         this.#update({ error: frame.message });
         return;
     }
+  }
+
+  #ready(me: WebchatMember, group: ChatSnapshot['group'], members: WebchatMember[], recent: Message[]): void {
+    this.#attempt = 0;
+    this.#update({ status: 'open', me, group, members, error: null });
+    this.#startPing();
+    // Whatever was typed while offline goes out now, under the same ids.
+    for (const p of this.#snap.pending) {
+      if (p.messageId === null) this.#sendPending(p);
+    }
+    // Messages stored while we were away (or while the first page loaded) fill in by id. The
+    // catch-up looks at what we knew before this frame; `recent` fills in at once meanwhile.
+    void this.#catchUp();
+    this.#applyIncoming(recent);
   }
 
   #sendPending(p: PendingMessage): void {

@@ -23,6 +23,15 @@ export function DoorIcon() {
   );
 }
 
+/** A chevron back (the header of the private chat). */
+export function BackIcon() {
+  return (
+    <svg {...base} width={24} height={24} strokeWidth={2}>
+      <path d="M15 5 8 12l7 7" />
+    </svg>
+  );
+}
+
 /** A no-entry sign: this person may not join. */
 export function NoEntryIcon() {
   return (

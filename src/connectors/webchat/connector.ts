@@ -1,8 +1,9 @@
 import type { Capabilities } from '../../core/capabilities.ts';
 import type { Intent } from '../../core/intents.ts';
-import type { ServerFrame } from '../../shared/webchat-protocol.ts';
+import type { Message } from '../../shared/api.ts';
+import type { DirectServerFrame, ServerFrame } from '../../shared/webchat-protocol.ts';
 import { ConnectorError, type Connector, type EventSink, type ExecuteContext, type ExecuteResult } from '../kit.ts';
-import { joinEvent, leaveEvent, messageEvent, type WebchatMemberRef } from './normalize.ts';
+import { directMessageEvent, joinEvent, leaveEvent, messageEvent, type WebchatMemberRef } from './normalize.ts';
 import type { Mention, PlatformUser } from '../../core/events.ts';
 
 /** The platform id the web community gives its own bot account. */
@@ -17,8 +18,9 @@ export interface MemberSocket {
 /**
  * The built-in web community. Its "platform" is Shequn itself: members' browsers hold a
  * WebSocket per group, and every message stored for a web community group is pushed to that
- * group's sockets (`publish`). Sending is therefore recording: the dispatcher stores the bot's
- * message under the id it fixed for the intent, which makes sends idempotent.
+ * group's sockets (`publish`). A member's private chat with the assistant has sockets of its own
+ * (`attachDirect`, `deliverDirect`). Sending is therefore recording: the dispatcher stores the
+ * bot's message under the id it fixed for the intent, which makes sends idempotent.
  */
 export class WebchatConnector implements Connector {
   readonly kind = 'webchat' as const;
@@ -31,13 +33,15 @@ export class WebchatConnector implements Connector {
     mention: true,
     kick: true,
     deleteMessage: true,
-    joinGate: false,
+    joinGate: true,
     trackedInviteLinks: true,
-    directMessage: false,
+    directMessage: true,
     idempotentSend: true,
   };
   /** Open sockets per group, and whose each is. */
   readonly #rooms = new Map<string, Map<MemberSocket, string>>();
+  /** Open private chats per member, and the group each was opened from. */
+  readonly #direct = new Map<string, Map<MemberSocket, string>>();
   #sink: EventSink | null = null;
 
   constructor(channelAccountId: string, botName: string) {
@@ -54,15 +58,16 @@ export class WebchatConnector implements Connector {
   }
 
   async stop(): Promise<void> {
-    for (const room of this.#rooms.values()) for (const s of room.keys()) s.close(1001, 'server stopping');
+    for (const room of [...this.#rooms.values(), ...this.#direct.values()]) for (const s of room.keys()) s.close(1001, 'server stopping');
     this.#rooms.clear();
+    this.#direct.clear();
     this.#sink = null;
   }
 
   async execute(intent: Intent, ctx: ExecuteContext): Promise<ExecuteResult> {
     switch (intent.kind) {
       case 'send_message':
-        if (intent.platformGroupId === null) throw new ConnectorError('unsupported', 'the web community has no direct messages yet');
+        // Into a group or to one member: stored by the dispatcher, then pushed to the open sockets.
         return { platformMessageId: `out:${ctx.messageId}` };
       case 'delete_message':
         // The message lives in Shequn's store: the dispatcher marks it deleted and rooms are told.
@@ -92,6 +97,11 @@ export class WebchatConnector implements Connector {
     return this.#requireSink().ingest(messageEvent(this.channelAccountId, platformGroupId, member, frame, now));
   }
 
+  /** A member wrote to the assistant from a group's page; resolves once it is stored. */
+  async memberSaysPrivately(member: WebchatMemberRef, frame: { clientMessageId: string; text: string }, originPlatformGroupId: string, now: number) {
+    return this.#requireSink().ingest(directMessageEvent(this.channelAccountId, member, frame, originPlatformGroupId, now));
+  }
+
   attach(platformGroupId: string, platformUserId: string, socket: MemberSocket): () => void {
     let room = this.#rooms.get(platformGroupId);
     if (!room) {
@@ -105,14 +115,51 @@ export class WebchatConnector implements Connector {
     };
   }
 
-  /** Closes the sockets a member has open on a group (they left or were removed). */
+  /** A member's private chat with the assistant, opened from a group's page. */
+  attachDirect(platformUserId: string, originPlatformGroupId: string, socket: MemberSocket): () => void {
+    let chats = this.#direct.get(platformUserId);
+    if (!chats) {
+      chats = new Map();
+      this.#direct.set(platformUserId, chats);
+    }
+    chats.set(socket, originPlatformGroupId);
+    return () => {
+      chats.delete(socket);
+      if (chats.size === 0) this.#direct.delete(platformUserId);
+    };
+  }
+
+  /**
+   * Closes the sockets a member has open on a group (they left or were removed), and the private
+   * chats they opened from it: that membership was their way in.
+   */
   disconnect(platformGroupId: string, platformUserId: string, code: number, reason: string): void {
     const room = this.#rooms.get(platformGroupId);
-    if (!room) return;
-    for (const [socket, owner] of room) {
+    for (const [socket, owner] of room ?? []) {
       if (owner !== platformUserId) continue;
-      room.delete(socket);
+      room?.delete(socket);
       socket.close(code, reason);
+    }
+    const chats = this.#direct.get(platformUserId);
+    for (const [socket, origin] of chats ?? []) {
+      if (origin !== platformGroupId) continue;
+      chats?.delete(socket);
+      socket.close(code, reason);
+    }
+  }
+
+  /**
+   * A stored direct message between the assistant and this member: to their private chats, and a
+   * note to their group chats when the assistant wrote (so the page can show it is waiting).
+   */
+  deliverDirect(platformUserId: string, message: Message): void {
+    const frame: DirectServerFrame = { type: 'message', message };
+    const data = JSON.stringify(frame);
+    for (const s of this.#direct.get(platformUserId)?.keys() ?? []) s.send(data);
+    if (!message.sender.isBot) return;
+    const note = JSON.stringify({ type: 'direct_message', message } satisfies ServerFrame);
+    for (const room of this.#rooms.values()) {
+      for (const [s, owner] of room) if (owner === platformUserId) s.send(note);
     }
   }
 

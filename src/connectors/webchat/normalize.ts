@@ -33,6 +33,26 @@ export function messageEvent(
   return event;
 }
 
+/**
+ * A member's message to the assistant, from the chat they opened on a group's page. Its id has its
+ * own prefix: a client id reused in a group and in the private chat is two messages.
+ */
+export function directMessageEvent(channelAccountId: string, member: WebchatMemberRef, frame: { clientMessageId: string; text: string }, originPlatformGroupId: string, now: number): MessageEvent {
+  const platformMessageId = `dm:${member.platformUserId}:${frame.clientMessageId}`;
+  return {
+    kind: 'message',
+    id: eventId(channelAccountId, `msg:${platformMessageId}`),
+    channelAccountId,
+    platformEventId: `msg:${platformMessageId}`,
+    occurredAt: now,
+    platformGroupId: null,
+    sender: { platformUserId: member.platformUserId, displayName: member.nickname },
+    platformMessageId,
+    content: { type: 'text', text: frame.text, mentions: [] },
+    originPlatformGroupId,
+  };
+}
+
 /** A join is one event per (member, group, join ticket): joining again later is a new event. */
 export function joinEvent(channelAccountId: string, platformGroupId: string, member: WebchatMemberRef, ticket: string, now: number): MemberJoinedEvent {
   const platformEventId = `join:${platformGroupId}:${member.platformUserId}:${ticket}`;

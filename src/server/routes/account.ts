@@ -291,7 +291,7 @@ export function accountRoutes(app: ZodApp, rt: Runtime) {
         id: contact.id,
         displayName: contact.display_name,
         createdAt: contact.created_at,
-        identities: identities.map((i) => ({ channelAccountId: i.channel_account_id, channelKind: i.kind as ChannelAccount['kind'], platformUserId: i.platform_user_id, displayName: i.display_name })),
+        identities: identities.map((i) => ({ id: i.id, channelAccountId: i.channel_account_id, channelKind: i.kind as ChannelAccount['kind'], platformUserId: i.platform_user_id, displayName: i.display_name })),
         memberships: memberships.map((m) => ({
           memberId: m.id,
           groupId: m.group_id,

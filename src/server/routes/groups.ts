@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { welcomeRule } from '../../core/rules.ts';
+import { replyTemplate, welcomeRule } from '../../core/rules.ts';
 import { DEFAULT_WELCOME, Group, GroupCreate, GroupPatch, IdParams, Items, Locale, MemberPage, MessagePage, MessageQuery, OperatorSend, PageQuery, WelcomePut } from '../../shared/api.ts';
 import type { Db } from '../../store/index.ts';
 import { newId } from '../../store/ids.ts';
 import { getWorkspace } from '../../store/repos/accounts.ts';
+import { adminMembershipIds } from '../../store/repos/admins.ts';
 import { writeAudit } from '../../store/repos/audit.ts';
 import { getChannelAccount, listChannelAccounts } from '../../store/repos/channels.ts';
 import { createGroup, listGroupsWithStats, updateGroup } from '../../store/repos/groups.ts';
@@ -124,7 +125,7 @@ export function groupRoutes(app: ZodApp, rt: Runtime) {
         const rule = welcomeRule({ id: existing?.id ?? newId(), groupId: group.id, template: req.body.template, enabled: req.body.enabled });
         if (existing) await replaceRule(trx, rule, now);
         else await insertRule(trx, a.workspaceId, rule, now);
-        await audit(trx, a, 'group.welcome', group.id, `${req.body.enabled ? 'set' : 'disabled'} the welcome of ${group.name}`, { before: existing?.actions[0]?.template ?? null, after: req.body });
+        await audit(trx, a, 'group.welcome', group.id, `${req.body.enabled ? 'set' : 'disabled'} the welcome of ${group.name}`, { before: replyTemplate(existing) ?? null, after: req.body });
       });
       rt.engine.invalidate(a.workspaceId);
       return view(store.db, a.workspaceId, req.params.id);
@@ -156,7 +157,9 @@ export function groupRoutes(app: ZodApp, rt: Runtime) {
     handler: async (req) => {
       const group = await ownGroup(store.db, auth(req), req.params.id);
       const [rows, total] = await Promise.all([listMembers(store.db, group.id, req.query), countMembers(store.db, group.id)]);
-      return { items: rows.map(memberDto), total };
+      // Shequn's own admins count as admins here too (the platform's group owner stays owner).
+      const admins = await adminMembershipIds(store.db, group.id, rows.map((r) => r.id));
+      return { items: rows.map((r) => memberDto(admins.has(r.id) && r.role !== 'owner' ? { ...r, role: 'admin' } : r)), total };
     },
   });
 

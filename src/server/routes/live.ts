@@ -17,7 +17,7 @@ export function liveRoutes(app: ZodApp, rt: Runtime) {
       const { workspaceId } = auth(req);
       const send = (frame: LiveFrame) => socket.send(JSON.stringify(frame));
       const onMessage = (n: BusEvents['message'][0]) => {
-        if (n.workspaceId === workspaceId) send({ type: 'message', message: n.message });
+        if (n.workspaceId === workspaceId) send({ type: 'message', message: n.message, ...(n.direct ? { directIdentityId: n.direct.identityId } : {}) });
       };
       const onMembership = (n: BusEvents['membership'][0]) => {
         if (n.workspaceId === workspaceId) send({ type: 'membership', groupId: n.groupId, platformUserId: n.platformUserId, status: n.status });

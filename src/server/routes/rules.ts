@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { Rule } from '../../core/rules.ts';
+import type { Action, Rule } from '../../core/rules.ts';
 import { IdParams, Items, RuleInput, RuleOut, RuleQuery } from '../../shared/api.ts';
 import type { Db } from '../../store/index.ts';
 import { newId } from '../../store/ids.ts';
 import { writeAudit } from '../../store/repos/audit.ts';
 import { deleteRule, getRule, insertRule, listRules, replaceRule } from '../../store/repos/rules.ts';
-import { capabilityFor, missingCapabilities } from '../../core/capabilities.ts';
+import { capabilityFor, missingCapabilities, type Capability } from '../../core/capabilities.ts';
 import { ruleDto } from '../dto.ts';
 import { auth, HttpError, notFound, type AuthContext, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
@@ -13,25 +13,50 @@ import { ownGroup } from '../services/groups.ts';
 
 type RuleBody = z.output<typeof RuleInput>;
 
-/** The intent each action produces, for the capability check. */
-const INTENT_OF_ACTION = { reply: 'send_message' } as const;
+/** What the actions need of the channel (a menu's options included); `toGroup`: they answer in a group. */
+function needs(actions: readonly Action[], toGroup: boolean): Capability[] {
+  return actions.flatMap((a) => {
+    switch (a.type) {
+      case 'reply':
+        return [capabilityFor('send_message', toGroup)];
+      case 'invite':
+        return [capabilityFor('send_message', toGroup && !a.privately)];
+      case 'menu':
+        return [capabilityFor('send_message', false), ...a.options.flatMap((o) => needs(o.actions, false))];
+    }
+  });
+}
+
+/** Every group an action invites into (a menu's options included). */
+function poolGroups(actions: readonly Action[]): string[] {
+  return actions.flatMap((a) => (a.type === 'invite' ? a.groupIds : a.type === 'menu' ? poolGroups(a.options.flatMap((o) => o.actions)) : []));
+}
 
 export function ruleRoutes(app: ZodApp, rt: Runtime) {
   const { store } = rt;
 
   /**
-   * Checks a rule before it is saved: its group belongs to the workspace, and every channel it can
-   * run on can do what its actions need (DESIGN.md: capabilities are checked when a rule is saved).
+   * Checks a rule before it is saved: its group belongs to the workspace, every channel it can
+   * run on can do what its actions need (DESIGN.md: capabilities are checked when a rule is saved),
+   * and every group it invites into is the workspace's and has an invite link.
    */
   async function validated(db: Db, a: AuthContext, id: string, body: RuleBody): Promise<Rule> {
     if (body.groupId !== null) {
       const group = await ownGroup(db, a, body.groupId);
       const connector = rt.connector(group.channel_account_id);
       const toGroup = !(body.trigger.type === 'message' && body.trigger.scope === 'direct');
-      const missing = connector ? missingCapabilities(connector.capabilities, body.actions.map((act) => capabilityFor(INTENT_OF_ACTION[act.type], toGroup))) : [];
+      const missing = connector ? missingCapabilities(connector.capabilities, needs(body.actions, toGroup)) : [];
       if (connector && missing.length > 0) {
         throw new HttpError(422, 'capability_missing', `${connector.kind} cannot do what this rule asks: missing ${missing.join(', ')}`, { channel: connector.kind, missing });
       }
+    }
+    const pool = [...new Set(poolGroups(body.actions))];
+    if (pool.length > 0) {
+      const found = await db.selectFrom('groups').select(['id', 'name', 'invite_code']).where('workspace_id', '=', a.workspaceId).where('id', 'in', pool).execute();
+      const unknown = pool.filter((g) => !found.some((f) => f.id === g));
+      if (unknown.length > 0) throw new HttpError(422, 'unknown_group', `no group ${unknown.join(', ')} in this workspace to invite into (deleted, or a wrong id)`, { groupIds: unknown });
+      const linkless = found.filter((f) => f.invite_code === null);
+      if (linkless.length > 0) throw new HttpError(422, 'no_invite_link', `${linkless.map((f) => f.name).join(', ')} has no invite link to send`, { groupIds: linkless.map((f) => f.id) });
     }
     return { id, ...body };
   }

@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { Id, InviteCodeParams, InviteInfo, JoinBody, JoinResult, MessagePage, MessageQuery } from '../../shared/api.ts';
+import { Id, InviteCodeParams, InviteInfo, JoinBody, JoinResult, MessagePage, MessageQuery, type JoinGateInfo, type JoinGateRefusal } from '../../shared/api.ts';
 import { ClientFrame, CLOSE_NOT_MEMBER, CLOSE_UNAUTHORIZED, type ServerFrame } from '../../shared/webchat-protocol.ts';
 import type { MemberSocket, WebchatConnector } from '../../connectors/webchat/connector.ts';
 import { findActiveBan } from '../../store/repos/blacklist.ts';
-import { findGroupByInviteCode, getGroup } from '../../store/repos/groups.ts';
+import { judgeJoin, type GateRefusal } from '../../core/join-gate.ts';
+import type { GroupSettings } from '../../shared/group-settings.ts';
+import { findGroupByInviteCode } from '../../store/repos/groups.ts';
 import { listGroupMessages } from '../../store/repos/messages.ts';
 import { findIdentity, getMembership, listMembers } from '../../store/repos/people.ts';
 import { createWebchatUser, findWebchatUserByToken, renameWebchatUser } from '../../store/repos/webchat.ts';
 import { newToken, tokenHash } from '../auth.ts';
 import { memberMessageDto } from '../dto.ts';
 import { HttpError, type ZodApp } from '../http.ts';
+import { JoinGateGuard } from '../join-gate.ts';
 import type { Runtime } from '../runtime.ts';
+import { loadGroupSettings } from '../services/settings.ts';
+import { bearer, webchatMemberIn } from '../services/webchat-members.ts';
 
 const MEMBER_LIST_LIMIT = 500;
 
@@ -24,6 +29,24 @@ type RoomSocket = MemberSocket & {
 };
 const READY_HISTORY = 50;
 
+const GATE_MESSAGES: Record<GateRefusal, string> = {
+  rules_not_accepted: 'read the group rules and tick “我已阅读并同意群规” (I have read and agree to the group rules) to join',
+  answer_missing: 'answer the entry question to join',
+  answer_wrong: 'that is not an answer this group accepts',
+};
+
+/** What a newcomer sees of the gate: the rules or the question, never the accepted answers. */
+function gateInfo(gate: GroupSettings['joinGate'], rules: string): JoinGateInfo {
+  switch (gate.mode) {
+    case 'off':
+      return { mode: 'off' };
+    case 'accept_rules':
+      return { mode: 'accept_rules', rules };
+    case 'question':
+      return { mode: 'question', question: gate.question };
+  }
+}
+
 /**
  * The built-in web community's member-facing API: open an invite, join with a nickname, read
  * history, and chat over a WebSocket. Members are identified by a bearer token their browser
@@ -31,6 +54,7 @@ const READY_HISTORY = 50;
  */
 export function webchatRoutes(app: ZodApp, rt: Runtime) {
   const { store } = rt;
+  const guard = new JoinGateGuard();
 
   async function webchatGroupByInvite(code: string) {
     const group = await findGroupByInviteCode(store.db, code);
@@ -39,24 +63,7 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
     return { group, connector };
   }
 
-  function bearer(req: FastifyRequest): string | undefined {
-    const h = req.headers.authorization;
-    return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
-  }
-
-  /** The member behind a token and their membership in a group; null when either is missing. */
-  async function memberIn(token: string | undefined, groupId: string) {
-    if (!token) return null;
-    const user = await findWebchatUserByToken(store.db, tokenHash(token));
-    const group = await getGroup(store.db, groupId);
-    if (!user || !group || group.channel_account_id !== user.channel_account_id) return null;
-    const identity = await findIdentity(store.db, group.channel_account_id, user.id);
-    const membership = identity && (await getMembership(store.db, group.id, identity.id));
-    if (!identity || membership?.status !== 'active') return null;
-    const connector = rt.webchat(group.channel_account_id);
-    if (!connector) return null;
-    return { user, group, identity, connector };
-  }
+  const memberIn = (token: string | undefined, groupId: string) => webchatMemberIn(rt, token, groupId);
 
   app.route({
     method: 'GET',
@@ -66,7 +73,8 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
     handler: async (req) => {
       const { group } = await webchatGroupByInvite(req.params.code);
       const count = await store.db.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', group.id).where('status', '=', 'active').executeTakeFirstOrThrow();
-      return { group: { id: group.id, name: group.name, memberCount: Number(count.n) } };
+      const { effective } = await loadGroupSettings(store.db, group.id);
+      return { group: { id: group.id, name: group.name, memberCount: Number(count.n) }, gate: gateInfo(effective.joinGate, group.rules) };
     },
   });
 
@@ -74,7 +82,17 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
     method: 'POST',
     url: '/api/v1/webchat/invites/:code/join',
     config: { permission: 'public' },
-    schema: { tags: ['webchat'], summary: 'Join a group with a nickname; send your existing token as a Bearer to stay the same member', params: InviteCodeParams, body: JoinBody, response: { 201: JoinResult } },
+    schema: {
+      tags: ['webchat'],
+      summary: 'Join a group with a nickname; send your existing token as a Bearer to stay the same member',
+      description:
+        'Where the group has a join gate, `acceptRules: true` or an accepted `answer` is needed: otherwise 403 `join_gate` ' +
+        '(details.reason: rules_not_accepted | answer_missing | answer_wrong, with attemptsLeft). Wrong answers are ' +
+        'limited (5 per member, 20 per address, in 10 minutes per group); past that, 429 with Retry-After.',
+      params: InviteCodeParams,
+      body: JoinBody,
+      response: { 201: JoinResult },
+    },
     handler: async (req, reply) => {
       const { group, connector } = await webchatGroupByInvite(req.params.code);
       const now = rt.now();
@@ -89,6 +107,20 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
       if (group.locked_until !== null && group.locked_until > now) {
         reply.header('retry-after', String(Math.ceil((group.locked_until - now) / 1000)));
         throw new HttpError(403, 'group_locked', 'this group is not taking new members right now; try again later', { until: group.locked_until });
+      }
+      const gate = (await loadGroupSettings(store.db, group.id)).effective.joinGate;
+      if (gate.mode !== 'off') {
+        const who = { ip: req.ip, memberId: user?.id ?? null };
+        const wait = guard.retryAfter(group.id, who, now);
+        if (wait > 0) {
+          reply.header('retry-after', Math.ceil(wait / 1000));
+          throw new HttpError(429, 'too_many_attempts', `too many wrong answers; try again in ${Math.ceil(wait / 60_000)} min`);
+        }
+        const refusal = judgeJoin(gate, req.body);
+        if (refusal) {
+          const details: JoinGateRefusal = refusal === 'answer_wrong' ? { reason: refusal, attemptsLeft: guard.wrong(group.id, who, now) } : { reason: refusal };
+          throw new HttpError(403, 'join_gate', GATE_MESSAGES[refusal], details);
+        }
       }
       if (!user) {
         token = newToken();

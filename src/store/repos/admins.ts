@@ -48,3 +48,34 @@ export function listGroupAdmins(db: Db, workspaceId: string, groupId?: string) {
   if (groupId !== undefined) q = q.where((eb) => eb.or([eb('a.group_id', '=', groupId), eb('a.group_id', 'is', null)]));
   return q.execute();
 }
+
+export const getGroupAdmin = (db: Db, workspaceId: string, id: string) =>
+  db
+    .selectFrom('group_admins as a')
+    .innerJoin('identities as i', 'i.id', 'a.identity_id')
+    .selectAll('a')
+    .select(['i.contact_id', 'i.platform_user_id', 'i.display_name'])
+    .where('a.workspace_id', '=', workspaceId)
+    .where('a.id', '=', id)
+    .executeTakeFirst();
+
+/** Of these memberships of a group, the ones whose member is a Shequn admin there (of the group or the whole workspace). */
+export async function adminMembershipIds(db: Db, groupId: string, membershipIds: readonly string[]): Promise<Set<string>> {
+  if (membershipIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('memberships as m')
+    .select('m.id')
+    .where('m.group_id', '=', groupId)
+    .where('m.id', 'in', membershipIds)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('group_admins as a')
+          .select('a.id')
+          .whereRef('a.identity_id', '=', 'm.identity_id')
+          .where((e) => e.or([e('a.group_id', '=', groupId), e.and([e('a.group_id', 'is', null), e('a.workspace_id', '=', e.ref('m.workspace_id'))])])),
+      ),
+    )
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}

@@ -1,7 +1,8 @@
 import type { Db } from '../index.ts';
 import type { MessagesTable } from '../schema.ts';
 
-export type MessageRow = MessagesTable;
+/** A message as written; `direct_identity_id` only for direct messages. */
+export type MessageRow = Omit<MessagesTable, 'direct_identity_id'> & { direct_identity_id?: string | null };
 
 /** Inserts the message unless the platform already delivered it; returns the stored row either way. */
 export async function insertMessage(db: Db, row: MessageRow): Promise<{ row: MessageRow; inserted: boolean }> {
@@ -44,14 +45,54 @@ export type MessageWithSender = Awaited<ReturnType<typeof getMessage>> & {};
 
 export const getMessage = (db: Db, id: string) => withSender(db).where('m.id', '=', id).executeTakeFirst();
 
+export const listMessagesByIds = (db: Db, ids: readonly string[]) => (ids.length === 0 ? Promise.resolve([]) : withSender(db).where('m.id', 'in', ids).execute());
+
 /** A page of a group's messages, newest `limit` before the cursor, returned oldest → newest. */
 export async function listGroupMessages(db: Db, groupId: string, opts: { before?: string; limit: number }) {
-  let q = withSender(db).where('m.group_id', '=', groupId).orderBy('m.id', 'desc').limit(opts.limit + 1);
+  return page(withSender(db).where('m.group_id', '=', groupId), opts);
+}
+
+/** A page of the direct conversation between the assistant and one member (their identity), like a group's. */
+export async function listDirectMessages(db: Db, identityId: string, opts: { before?: string; limit: number }) {
+  return page(withSender(db).where('m.direct_identity_id', '=', identityId), opts);
+}
+
+async function page(base: ReturnType<typeof withSender>, opts: { before?: string; limit: number }) {
+  let q = base.orderBy('m.id', 'desc').limit(opts.limit + 1);
   if (opts.before !== undefined) q = q.where('m.id', '<', opts.before);
   const rows = await q.execute();
   const more = rows.length > opts.limit;
-  const page = rows.slice(0, opts.limit).reverse();
-  return { rows: page, nextBefore: more && page[0] ? page[0].id : null };
+  const items = rows.slice(0, opts.limit).reverse();
+  return { rows: items, nextBefore: more && items[0] ? items[0].id : null };
+}
+
+/** Whether the member's direct message `messageId` is their first one to the assistant. */
+export async function isFirstDirectMessage(db: Db, identityId: string, messageId: string): Promise<boolean> {
+  const earlier = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('direct_identity_id', '=', identityId)
+    .where('direction', '=', 'in')
+    .where('id', '!=', messageId)
+    .limit(1)
+    .executeTakeFirst();
+  return earlier === undefined;
+}
+
+/** The workspace's direct conversations, latest activity first: whom, how many messages, the last one's id. */
+export async function listDirectConversations(db: Db, workspaceId: string, opts: { offset: number; limit: number }) {
+  const base = db.selectFrom('messages').where('workspace_id', '=', workspaceId).where('direct_identity_id', 'is not', null);
+  const [rows, total] = await Promise.all([
+    base
+      .select((eb) => ['direct_identity_id', eb.fn.countAll<number>().as('message_count'), eb.fn.max('id').as('last_id')])
+      .groupBy('direct_identity_id')
+      .orderBy('last_id', 'desc')
+      .offset(opts.offset)
+      .limit(opts.limit)
+      .execute(),
+    base.select((eb) => eb.fn.count<number>('direct_identity_id').distinct().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.map((r) => ({ identityId: r.direct_identity_id ?? '', messageCount: Number(r.message_count), lastId: r.last_id })), total: Number(total.n) };
 }
 
 export const listContactMessages = (db: Db, contactId: string, limit: number) =>

@@ -8,8 +8,9 @@ import type { OutboxTable } from '../schema.ts';
  *   pending → sending → sent
  *                     ↘ pending (transient error, retried later) → … → failed
  *                     ↘ unknown (crashed mid-send on a channel where a resend could duplicate)
+ *           ↘ cancelled (claimed with nothing left to do: everyone a welcome batch named has left)
  */
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'unknown';
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'unknown' | 'cancelled';
 export type OutboxRow = OutboxTable;
 
 const PRIORITY = { interactive: 10, bulk: 0 } as const;
@@ -67,6 +68,15 @@ export async function nextDueAt(db: Db): Promise<number | null> {
  * worker (or a cancel) got there first.
  */
 export async function claim(db: Db, id: string, messageId: string, now: number): Promise<boolean> {
+  return (await claimPayload(db, id, messageId, now)) !== null;
+}
+
+/**
+ * `claim`, answering with the payload as it was when claimed (null when not claimed). A row whose
+ * payload can still change while it waits (a welcome batch) must be sent as claimed, not as read
+ * before: one statement claims and reads, so a change committed in between is not lost.
+ */
+export async function claimPayload(db: Db, id: string, messageId: string, now: number): Promise<string | null> {
   const r = await db
     .updateTable('outbox')
     .set((eb) => ({
@@ -77,8 +87,9 @@ export async function claim(db: Db, id: string, messageId: string, now: number):
     }))
     .where('id', '=', id)
     .where('status', '=', 'pending')
+    .returning('payload')
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  return r?.payload ?? null;
 }
 
 export async function finish(
@@ -115,3 +126,72 @@ export async function setStatus(db: Db, id: string, status: OutboxStatus, error:
 
 export const getOutboxRow = (db: Db, id: string) => db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
 export const listDeliveries = (db: Db, outboxId: string) => db.selectFrom('deliveries').selectAll().where('outbox_id', '=', outboxId).orderBy('attempt').execute();
+
+/** Replaces the payload of a claimed row (what a welcome batch became when it was claimed). */
+export async function setPayload(db: Db, id: string, payload: string, now: number) {
+  await db.updateTable('outbox').set({ payload, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** A group's newest row of a kind, whatever its status. */
+export const latestOfKind = (db: Db, groupId: string, kind: string) =>
+  db
+    .selectFrom('outbox')
+    .select(['id', 'payload', 'status', 'attempts', 'next_attempt_at'])
+    .where('group_id', '=', groupId)
+    .where('kind', '=', kind)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+
+/**
+ * Writes a row that runs later (`runAt`) and whose payload may change until then; false when the
+ * key is taken (someone else wrote the same row first).
+ */
+export async function enqueueDeferred(
+  db: Db,
+  f: { workspaceId: string; idempotencyKey: string; channelAccountId: string; groupId: string; ruleId: string | null; kind: string; payload: string; priority: keyof typeof PRIORITY; runAt: number; now: number },
+): Promise<boolean> {
+  const written = await db
+    .insertInto('outbox')
+    .values({
+      id: newId(),
+      workspace_id: f.workspaceId,
+      idempotency_key: f.idempotencyKey,
+      channel_account_id: f.channelAccountId,
+      group_id: f.groupId,
+      rule_id: f.ruleId,
+      kind: f.kind,
+      payload: f.payload,
+      message_id: null,
+      priority: PRIORITY[f.priority],
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: f.runAt,
+      last_error: null,
+      created_at: f.now,
+      updated_at: f.now,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return written !== undefined;
+}
+
+/**
+ * Compare-and-set of a waiting row's payload: changes it only while the row is still pending and
+ * never claimed, and still holds `expected`. False when a claim (or another writer) got there
+ * first; the caller reads again. One conditional statement, so on PostgreSQL a concurrent claim
+ * either sees the new payload (it waits for this transaction's row lock, then reads the row
+ * again) or makes this update match nothing.
+ */
+export async function replaceWaitingPayload(db: Db, id: string, expected: string, payload: string, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('outbox')
+    .set({ payload, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('attempts', '=', 0)
+    .where('payload', '=', expected)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

@@ -128,6 +128,7 @@ export async function recordGroupMessage(db: Db, f: { workspaceId: string; group
 
 const memberColumns = [
   'm.id',
+  'm.identity_id',
   'i.contact_id',
   'i.platform_user_id',
   'i.display_name',
@@ -178,6 +179,21 @@ export const listContactMemberships = (db: Db, contactId: string) =>
     .where('i.contact_id', '=', contactId)
     .orderBy('m.joined_at', 'desc')
     .execute();
+
+/** Which of these platform users are active members of the group now. */
+export async function activeAmong(db: Db, groupId: string, channelAccountId: string, platformUserIds: readonly string[]): Promise<Set<string>> {
+  if (platformUserIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('memberships as m')
+    .innerJoin('identities as i', 'i.id', 'm.identity_id')
+    .select('i.platform_user_id')
+    .where('m.group_id', '=', groupId)
+    .where('m.status', '=', 'active')
+    .where('i.channel_account_id', '=', channelAccountId)
+    .where('i.platform_user_id', 'in', platformUserIds)
+    .execute();
+  return new Set(rows.map((r) => r.platform_user_id));
+}
 
 /**
  * Contacts of the workspace with a (non-bot) identity whose name contains `q`, ignoring case, with

@@ -16,8 +16,8 @@ export const KIND_COLOR: Record<CaseKind, string> = {
   flood: 'orange',
   raid: 'magenta',
   blacklisted_join: 'default',
-  locked_join: 'default',
   invite_not_allowed: 'purple',
+  pool_full: 'gold',
   manual: 'cyan',
 };
 const STATUS_COLOR = { open: 'gold', resolved: 'green', undone: 'default' } as const;
@@ -123,7 +123,7 @@ export function CaseTable({ items, onChanged, member = true, highlight = null, e
                     {c.groupName}
                   </Link>
                 ) : (
-                  <Typography.Text type="secondary">{t('mod.scope.all')}</Typography.Text>
+                  !member && <Typography.Text type="secondary">{t('common.none')}</Typography.Text>
                 )}
               </Space>
             ),

@@ -44,7 +44,7 @@ export function useOpenCases(): number | null {
       seen.current.add(c.id);
       notification.warning({
         key: c.id,
-        title: <span data-testid="case-notification">{t('alert.title', { name: c.member.name, group: c.groupName ?? t('mod.scope.all') })}</span>,
+        title: <span data-testid="case-notification">{c.groupName === null ? t('alert.titleNoGroup', { name: c.member.name }) : t('alert.title', { name: c.member.name, group: c.groupName })}</span>,
         description: c.evidence.text ?? t(`case.kind.${c.kind}`),
         duration: 8,
         actions: (

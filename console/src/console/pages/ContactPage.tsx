@@ -124,6 +124,15 @@ export function ContactPage() {
               { title: t('contact.col.channel'), dataIndex: 'channelKind', render: (k: Identity['channelKind']) => <Tag>{t(`channel.${k}`)}</Tag> },
               { title: t('contact.col.displayName'), dataIndex: 'displayName' },
               { title: t('contact.col.userId'), dataIndex: 'platformUserId', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
+              {
+                title: t('contact.direct'),
+                key: 'direct',
+                render: (_, i) => (
+                  <Link to={`/assistant?identity=${encodeURIComponent(i.id)}`} data-testid="contact-open-direct">
+                    {t('contact.openDirect')}
+                  </Link>
+                ),
+              },
             ]}
           />
         </Card>
@@ -140,7 +149,11 @@ export function ContactPage() {
                     title={
                       <Space size={8}>
                         <Typography.Text type="secondary">{formatTime(m.createdAt)}</Typography.Text>
-                        {m.groupId && <Link to={`/groups/${m.groupId}?tab=messages`}>{contact.memberships.find((g) => g.groupId === m.groupId)?.groupName ?? ''}</Link>}
+                        {m.groupId ? (
+                          <Link to={`/groups/${m.groupId}?tab=messages`}>{contact.memberships.find((g) => g.groupId === m.groupId)?.groupName ?? ''}</Link>
+                        ) : (
+                          <Tag color="blue">{t('contact.direct')}</Tag>
+                        )}
                       </Space>
                     }
                     description={

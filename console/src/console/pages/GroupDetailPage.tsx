@@ -11,8 +11,10 @@ import { MembersTab } from './group/MembersTab.tsx';
 import { MessagesTab } from './group/MessagesTab.tsx';
 import { OverviewTab } from './group/OverviewTab.tsx';
 import { RulesTab } from './group/RulesTab.tsx';
+import { SettingsTab } from './group/SettingsTab.tsx';
+import { AdminList } from '../AdminList.tsx';
 
-const TABS = ['overview', 'rules', 'keywords', 'members', 'messages'] as const;
+const TABS = ['overview', 'rules', 'keywords', 'members', 'messages', 'settings', 'admins'] as const;
 type TabKey = (typeof TABS)[number];
 const isTab = (v: string | null): v is TabKey => TABS.some((k) => k === v);
 
@@ -49,6 +51,8 @@ export function GroupDetailPage() {
     keywords: <KeywordsTab group={group} />,
     members: <MembersTab group={group} />,
     messages: <MessagesTab group={group} />,
+    settings: <SettingsTab group={group} />,
+    admins: <AdminList groups={[group]} group={group} />,
   } satisfies Record<TabKey, React.ReactNode>;
 
   return (

@@ -6,6 +6,7 @@ import { WORDS_PER_LIST_MAX, type Group, type WordInput, type WordList } from '.
 import { api, type ModerationAction, type WordsSaved } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useReportError, useSession } from '../context.ts';
+import { AdminList } from '../AdminList.tsx';
 import { ActionTag } from '../moderation/CaseTable.tsx';
 import { ReviewQueue } from '../moderation/ReviewQueue.tsx';
 import { PageHeader } from '../PageHeader.tsx';
@@ -13,8 +14,9 @@ import { PageHeader } from '../PageHeader.tsx';
 const ACTIONS: readonly ModerationAction[] = ['block', 'warn', 'alert'];
 const WORD_MAX = 50;
 const WORD_PAGE = 200;
-const TABS = ['cases', 'lists'] as const;
+const TABS = ['cases', 'lists', 'admins'] as const;
 type TabKey = (typeof TABS)[number];
+const isTab = (v: string | null): v is TabKey => TABS.some((k) => k === v);
 
 /** Action suffixes accepted at the end of a line: the API's names, and the Chinese labels. */
 const SUFFIX: Record<string, ModerationAction> = { block: 'block', warn: 'warn', alert: 'alert', 拦截: 'block', 警告: 'warn', 提醒: 'alert' };
@@ -47,7 +49,8 @@ export function ModerationPage() {
   const { t } = useI18n();
   const report = useReportError();
   const [params, setParams] = useSearchParams();
-  const tab: TabKey = params.get('tab') === 'lists' ? 'lists' : 'cases';
+  const tabParam = params.get('tab');
+  const tab: TabKey = isTab(tabParam) ? tabParam : 'cases';
   const [groups, setGroups] = useState<Group[]>([]);
 
   useEffect(() => {
@@ -62,6 +65,7 @@ export function ModerationPage() {
   const pane = {
     lists: <WordListsTab groups={groups} groupName={groupName} />,
     cases: <ReviewQueue groups={groups} />,
+    admins: <AdminList groups={groups} />,
   } satisfies Record<TabKey, React.ReactNode>;
 
   return (

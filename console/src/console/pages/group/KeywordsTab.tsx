@@ -1,7 +1,7 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Empty, Form, Input, Modal, Popconfirm, Radio, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Col, Empty, Form, Input, InputNumber, Modal, Popconfirm, Radio, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { Action, Condition, KEYWORD_MAX, RuleInput, type Group, type RuleOut } from '../../../../../src/shared/api.ts';
+import { INVITE_CAP_MAX, KEYWORD_MAX, KeywordCondition, ReplyAction, RuleInput, type Group, type RuleOut } from '../../../../../src/shared/api.ts';
 import { api } from '../../../api.ts';
 import { useI18n } from '../../../i18n.ts';
 import { useReportError, useSession } from '../../context.ts';
@@ -12,7 +12,12 @@ interface KeywordValues {
   name: string;
   keywords: string[];
   mode: 'contains' | 'exact';
+  /** Reply with a text, or invite into a group of a pool. */
+  action: 'reply' | 'invite';
   reply: string;
+  groupIds: string[];
+  cap: number | null;
+  privately: boolean;
   enabled: boolean;
 }
 
@@ -27,17 +32,27 @@ function toRuleInput(groupId: string, v: KeywordValues): RuleInput {
     stopAfterMatch: true,
     trigger: { type: 'message', scope: 'any' },
     conditions: [{ type: 'keyword', keywords: v.keywords, mode: v.mode }],
-    actions: [{ type: 'reply', template: v.reply, mention: true, quote: true }],
+    actions: [v.action === 'invite' ? { type: 'invite', groupIds: v.groupIds, cap: v.cap ?? null, mention: true, privately: v.privately } : { type: 'reply', template: v.reply, mention: true, quote: true }],
   };
 }
 
+/** The rule's keyword condition and its reply (a keyword reply has one of each). */
+const keywordOf = (rule: RuleOut) => rule.conditions.find((c) => c.type === 'keyword');
+const replyOf = (rule: RuleOut) => rule.actions.find((a) => a.type === 'reply');
+const inviteOf = (rule: RuleOut) => rule.actions.find((a) => a.type === 'invite');
+
 function fromRule(rule: RuleOut): KeywordValues {
-  const cond = rule.conditions[0];
+  const cond = keywordOf(rule);
+  const invite = inviteOf(rule);
   return {
     name: rule.name,
     keywords: cond?.keywords ?? [],
     mode: cond?.mode ?? 'contains',
-    reply: rule.actions[0]?.template ?? '',
+    action: invite ? 'invite' : 'reply',
+    reply: replyOf(rule)?.template ?? '',
+    groupIds: invite?.groupIds ?? [],
+    cap: invite?.cap ?? null,
+    privately: invite?.privately ?? false,
     enabled: rule.enabled,
   };
 }
@@ -49,7 +64,13 @@ export function KeywordsTab({ group }: { group: Group }) {
   const report = useReportError();
   const [rules, setRules] = useState<RuleOut[] | null>(null);
   const [editing, setEditing] = useState<RuleOut | 'new' | null>(null);
+  const [groups, setGroups] = useState<Group[]>([]);
   const editable = can('rules:write');
+
+  useEffect(() => {
+    api.groups().then((r) => setGroups(r.items), report);
+  }, [report]);
+  const groupNames = (ids: string[]) => ids.map((id) => groups.find((g) => g.id === id)?.name ?? t('menus.previewMissing')).join('、');
 
   const load = useCallback(() => {
     api.rules(group.id).then((r) => setRules(r.items.filter((x) => x.preset === 'keyword_reply' && x.groupId === group.id)), report);
@@ -116,14 +137,22 @@ export function KeywordsTab({ group }: { group: Group }) {
               key: 'keywords',
               render: (_, r) => (
                 <Space size={[4, 4]} wrap>
-                  {(r.conditions[0]?.keywords ?? []).map((k) => (
+                  {(keywordOf(r)?.keywords ?? []).map((k) => (
                     <Tag key={k}>{k}</Tag>
                   ))}
                 </Space>
               ),
             },
-            { title: t('keywords.col.mode'), key: 'mode', render: (_, r) => t(`keywords.mode.${r.conditions[0]?.mode ?? 'contains'}`) },
-            { title: t('keywords.col.reply'), key: 'reply', ellipsis: true, render: (_, r) => r.actions[0]?.template },
+            { title: t('keywords.col.mode'), key: 'mode', render: (_, r) => t(`keywords.mode.${keywordOf(r)?.mode ?? 'contains'}`) },
+            {
+              title: t('keywords.col.reply'),
+              key: 'reply',
+              ellipsis: true,
+              render: (_, r) => {
+                const invite = inviteOf(r);
+                return invite ? t('keywords.inviteSummary', { groups: groupNames(invite.groupIds) }) : replyOf(r)?.template;
+              },
+            },
             {
               title: t('keywords.col.enabled'),
               key: 'enabled',
@@ -153,6 +182,7 @@ export function KeywordsTab({ group }: { group: Group }) {
       {editing !== null && (
         <KeywordModal
           groupId={group.id}
+          groups={groups}
           rule={editing === 'new' ? null : editing}
           onClose={() => setEditing(null)}
           onSaved={(saved) => {
@@ -166,11 +196,13 @@ export function KeywordsTab({ group }: { group: Group }) {
   );
 }
 
-function KeywordModal({ groupId, rule, onClose, onSaved }: { groupId: string; rule: RuleOut | null; onClose: () => void; onSaved: (r: RuleOut) => void }) {
+function KeywordModal({ groupId, groups, rule, onClose, onSaved }: { groupId: string; groups: Group[]; rule: RuleOut | null; onClose: () => void; onSaved: (r: RuleOut) => void }) {
   const { t } = useI18n();
   const report = useReportError();
   const [busy, setBusy] = useState(false);
-  const initial: KeywordValues = rule ? fromRule(rule) : { name: '', keywords: [], mode: 'contains', reply: '', enabled: true };
+  const [form] = Form.useForm<KeywordValues>();
+  const action = Form.useWatch('action', form);
+  const initial: KeywordValues = rule ? fromRule(rule) : { name: '', keywords: [], mode: 'contains', action: 'reply', reply: '', groupIds: [], cap: null, privately: false, enabled: true };
 
   async function submit(values: KeywordValues) {
     setBusy(true);
@@ -185,11 +217,11 @@ function KeywordModal({ groupId, rule, onClose, onSaved }: { groupId: string; ru
 
   return (
     <Modal open title={rule ? t('keywords.editTitle') : t('keywords.createTitle')} onCancel={onClose} footer={null}>
-      <Form<KeywordValues> layout="vertical" initialValues={initial} onFinish={(v) => void submit(v)} requiredMark={false}>
+      <Form<KeywordValues> form={form} layout="vertical" initialValues={initial} onFinish={(v) => void submit(v)} requiredMark={false}>
         <Form.Item name="name" label={t('keywords.name')} rules={[zodRule(RuleInput.shape.name, t('validation.required'))]}>
           <Input placeholder={t('keywords.namePlaceholder')} maxLength={80} data-testid="keyword-name" autoFocus />
         </Form.Item>
-        <Form.Item name="keywords" label={t('keywords.keywords')} rules={[zodRule(Condition.shape.keywords, t('validation.keywords', { max: KEYWORD_MAX }))]}>
+        <Form.Item name="keywords" label={t('keywords.keywords')} rules={[zodRule(KeywordCondition.shape.keywords, t('validation.keywords', { max: KEYWORD_MAX }))]}>
           <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，']} placeholder={t('keywords.keywordsPlaceholder')} data-testid="keyword-keywords" />
         </Form.Item>
         <Form.Item name="mode" label={t('keywords.mode')}>
@@ -201,9 +233,43 @@ function KeywordModal({ groupId, rule, onClose, onSaved }: { groupId: string; ru
             ]}
           />
         </Form.Item>
-        <Form.Item name="reply" label={t('keywords.reply')} extra={t('keywords.replyHint')} rules={[zodRule(Action.shape.template, t('validation.required'))]}>
-          <Input.TextArea placeholder={t('keywords.replyPlaceholder')} autoSize={{ minRows: 3, maxRows: 10 }} maxLength={MAX_MESSAGE_LENGTH} data-testid="keyword-reply" />
+        <Form.Item name="action" label={t('keywords.action')}>
+          <Radio.Group
+            optionType="button"
+            options={[
+              { value: 'reply', label: t('keywords.action.reply') },
+              { value: 'invite', label: <span data-testid="keyword-action-invite">{t('keywords.action.invite')}</span> },
+            ]}
+          />
         </Form.Item>
+        {action === 'invite' ? (
+          <>
+            <Row gutter={12}>
+              <Col span={16}>
+                <Form.Item name="groupIds" label={t('menus.option.pool')} extra={t('menus.option.poolHint')} rules={[{ required: true, type: 'array', min: 1, message: t('menus.option.poolRequired') }]}>
+                  <Select
+                    mode="multiple"
+                    optionFilterProp="label"
+                    options={groups.filter((g) => g.inviteUrl !== null).map((g) => ({ value: g.id, label: t('menus.poolOption', { name: g.name, count: g.memberCount }) }))}
+                    data-testid="keyword-pool"
+                  />
+                </Form.Item>
+              </Col>
+              <Col span={8}>
+                <Form.Item name="cap" label={t('menus.option.cap')} extra={t('menus.option.capHint')}>
+                  <InputNumber min={1} max={INVITE_CAP_MAX} precision={0} className="c-full" data-testid="keyword-cap" />
+                </Form.Item>
+              </Col>
+            </Row>
+            <Form.Item name="privately" valuePropName="checked" label={t('keywords.privately')}>
+              <Switch data-testid="keyword-privately" />
+            </Form.Item>
+          </>
+        ) : (
+          <Form.Item name="reply" label={t('keywords.reply')} extra={t('keywords.replyHint')} rules={[zodRule(ReplyAction.shape.template, t('validation.required'))]}>
+            <Input.TextArea placeholder={t('keywords.replyPlaceholder')} autoSize={{ minRows: 3, maxRows: 10 }} maxLength={MAX_MESSAGE_LENGTH} data-testid="keyword-reply" />
+          </Form.Item>
+        )}
         <Form.Item name="enabled" label={t('keywords.enabled')} valuePropName="checked">
           <Switch data-testid="keyword-enabled" />
         </Form.Item>

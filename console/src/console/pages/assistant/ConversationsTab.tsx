@@ -1,0 +1,238 @@
+import { SendOutlined } from '@ant-design/icons';
+import { Alert, App, Avatar, Button, Col, Empty, Input, List, Row, Space, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import type { DirectConversation, Message } from '../../../../../src/shared/api.ts';
+import { MAX_MESSAGE_LENGTH } from '../../../../../src/shared/limits.ts';
+import type { LiveFrame } from '../../../../../src/shared/webchat-protocol.ts';
+import { api } from '../../../api.ts';
+import { useI18n } from '../../../i18n.ts';
+import { MessageText } from '../../../shared/MessageText.tsx';
+import { mergeMessages } from '../../../shared/messages.ts';
+import { useReportError, useSession } from '../../context.ts';
+import { useLiveFeed } from '../../live.ts';
+
+const LIST_LIMIT = 200;
+const PAGE = 50;
+
+interface Thread {
+  identityId: string;
+  messages: Message[];
+  /** Cursor of the page before the oldest loaded; null at the start. */
+  before: string | null;
+  loaded: boolean;
+}
+
+/**
+ * The assistant's direct conversations: the list (latest activity first) and one conversation
+ * with a box to answer as the assistant; both follow the live feed.
+ */
+export function ConversationsTab({ selected, onSelect }: { selected: string | null; onSelect: (identityId: string) => void }) {
+  const { t } = useI18n();
+  const { can, formatTime } = useSession();
+  const { message } = App.useApp();
+  const report = useReportError();
+  const [conversations, setConversations] = useState<DirectConversation[] | null>(null);
+  const [thread, setThread] = useState<Thread | null>(null);
+  const [text, setText] = useState('');
+  const [sending, setSending] = useState(false);
+  const logRef = useRef<HTMLDivElement>(null);
+  const listRef = useRef(conversations);
+  useEffect(() => {
+    listRef.current = conversations;
+  });
+
+  const loadList = useCallback(() => {
+    api.directConversations(0, LIST_LIMIT).then((r) => setConversations(r.items), report);
+  }, [report]);
+  useEffect(loadList, [loadList]);
+
+  const loadThread = useCallback(
+    (identityId: string) => {
+      api.directMessages(identityId, undefined, PAGE).then(
+        (page) =>
+          setThread((cur) =>
+            cur?.identityId === identityId
+              ? { ...cur, messages: mergeMessages(cur.messages, page.items), loaded: true }
+              : { identityId, messages: page.items, before: page.nextBefore, loaded: true },
+          ),
+        report,
+      );
+    },
+    [report],
+  );
+  useEffect(() => {
+    if (selected) loadThread(selected);
+  }, [selected, loadThread]);
+
+  const onFrame = useCallback(
+    (f: LiveFrame) => {
+      if (f.type !== 'message' || f.directIdentityId === undefined) return;
+      const identityId = f.directIdentityId;
+      setThread((cur) => (cur?.identityId === identityId ? { ...cur, messages: mergeMessages(cur.messages, [f.message]) } : cur));
+      // A conversation not in the list yet (a new member): fetch the list; else move it to the top.
+      if (!listRef.current?.some((c) => c.identityId === identityId)) {
+        loadList();
+        return;
+      }
+      setConversations((cur) => {
+        const known = cur?.find((c) => c.identityId === identityId);
+        return cur && known ? [{ ...known, lastMessage: f.message, messageCount: known.messageCount + 1 }, ...cur.filter((c) => c !== known)] : cur;
+      });
+    },
+    [loadList],
+  );
+  const opened = useRef(false);
+  const onOpen = useCallback(() => {
+    // After a reconnection, fetch what was missed meanwhile.
+    if (opened.current) {
+      loadList();
+      if (selected) loadThread(selected);
+    }
+    opened.current = true;
+  }, [loadList, loadThread, selected]);
+  useLiveFeed(onFrame, onOpen);
+
+  const current = thread?.identityId === selected ? thread : null;
+  const lastId = current?.messages.at(-1)?.id;
+  useLayoutEffect(() => {
+    const el = logRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [lastId, selected]);
+
+  async function loadEarlier() {
+    if (!current || current.before === null) return;
+    try {
+      const page = await api.directMessages(current.identityId, current.before, PAGE);
+      setThread((cur) => (cur?.identityId === current.identityId ? { ...cur, messages: mergeMessages(cur.messages, page.items), before: page.nextBefore } : cur));
+    } catch (e) {
+      report(e);
+    }
+  }
+
+  async function send() {
+    const body = text.trim();
+    if (!body || !selected) return;
+    setSending(true);
+    try {
+      await api.sendDirect(selected, body);
+      setText('');
+      void message.success(t('messages.sent'));
+    } catch (e) {
+      report(e);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  // Nobody wrote yet; unless a conversation was asked for by name (a contact's "private chat" link).
+  if (conversations !== null && conversations.length === 0 && !selected) {
+    return <Empty className="c-empty" image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('assistant.conversations.empty')} />;
+  }
+  const who = conversations?.find((c) => c.identityId === selected);
+
+  return (
+    <Row gutter={[16, 16]}>
+      <Col xs={24} lg={8}>
+        <List<DirectConversation>
+          className="c-conversations"
+          loading={conversations === null}
+          dataSource={conversations ?? []}
+          data-testid="direct-conversations"
+          renderItem={(c) => (
+            <List.Item
+              key={c.identityId}
+              className={`c-conversation${c.identityId === selected ? ' c-conversation-active' : ''}`}
+              onClick={() => onSelect(c.identityId)}
+              data-testid="direct-conversation"
+            >
+              <List.Item.Meta
+                avatar={<Avatar style={{ background: '#07a35a' }}>{[...c.displayName.trim()][0] ?? '?'}</Avatar>}
+                title={
+                  <Space size={6}>
+                    <span>{c.displayName}</span>
+                    <Typography.Text type="secondary" className="c-log-time">
+                      {formatTime(c.lastMessage.createdAt)}
+                    </Typography.Text>
+                  </Space>
+                }
+                description={<span className="c-conversation-last">{`${c.lastMessage.sender.isBot ? `${t('messages.bot')}: ` : ''}${c.lastMessage.text}`}</span>}
+              />
+            </List.Item>
+          )}
+        />
+      </Col>
+      <Col xs={24} lg={16}>
+        {!selected ? (
+          <Empty className="c-empty" image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('assistant.conversations.pick')} />
+        ) : (
+          <div className="c-messages" data-testid="direct-thread">
+            <div className="c-tab-toolbar">
+              <Space size={8}>
+                <Typography.Text strong data-testid="direct-thread-name">
+                  {who?.displayName ?? ''}
+                </Typography.Text>
+                {who && <Tag>{t(`channel.${who.channelKind}`)}</Tag>}
+                {who && <Typography.Text type="secondary">{t('assistant.conversations.count', { count: who.messageCount })}</Typography.Text>}
+              </Space>
+              {who && <Link to={`/contacts/${who.contactId}`}>{t('assistant.conversations.profile')}</Link>}
+            </div>
+            <div className="c-log" ref={logRef} data-testid="direct-log">
+              {current && current.before !== null && (
+                <div className="c-log-earlier">
+                  <Button size="small" onClick={() => void loadEarlier()}>
+                    {t('common.loadEarlier')}
+                  </Button>
+                </div>
+              )}
+              {current?.loaded && current.messages.length === 0 && <Empty className="c-empty" image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('assistant.noMessages')} />}
+              {current?.messages.map((m) => (
+                <div key={m.id} className={`c-log-item${m.sender.isBot ? ' c-log-bot' : ''}`} data-testid="direct-message" data-sender-bot={m.sender.isBot ? 'true' : 'false'}>
+                  <Avatar size={32} className="c-log-avatar" style={{ background: m.sender.isBot ? '#3370ff' : '#07a35a' }}>
+                    {[...m.sender.name.trim()][0] ?? '?'}
+                  </Avatar>
+                  <div className="c-log-main">
+                    <Space size={8} className="c-log-meta">
+                      <Typography.Text strong className="c-log-name">
+                        {m.sender.name}
+                      </Typography.Text>
+                      {m.sender.isBot && <Tag color="blue">{t('messages.bot')}</Tag>}
+                      <Typography.Text type="secondary" className="c-log-time">
+                        {formatTime(m.createdAt)}
+                      </Typography.Text>
+                    </Space>
+                    <div className="c-log-text">
+                      <MessageText text={m.text} mentions={m.mentions} />
+                    </div>
+                  </div>
+                </div>
+              ))}
+            </div>
+            {can('messages:send') ? (
+              <div className="c-send">
+                <Input.TextArea
+                  value={text}
+                  onChange={(e) => setText(e.target.value)}
+                  placeholder={t('assistant.replyPlaceholder')}
+                  autoSize={{ minRows: 1, maxRows: 6 }}
+                  maxLength={MAX_MESSAGE_LENGTH}
+                  data-testid="direct-input"
+                  onPressEnter={(e) => {
+                    if (e.shiftKey || e.nativeEvent.isComposing) return;
+                    e.preventDefault();
+                    void send();
+                  }}
+                />
+                <Button type="primary" icon={<SendOutlined />} onClick={() => void send()} loading={sending} disabled={text.trim() === ''} data-testid="direct-send">
+                  {t('assistant.reply')}
+                </Button>
+              </div>
+            ) : (
+              <Alert type="info" showIcon message={t('messages.cannotSend')} />
+            )}
+          </div>
+        )}
+      </Col>
+    </Row>
+  );
+}
