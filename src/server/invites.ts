@@ -1,3 +1,4 @@
+import { say } from '../core/moderation/texts.ts';
 import { choosePoolGroup, inviteAnswer, type PoolCandidate, type PoolOutcome } from '../core/pool.ts';
 import { isIntent, type Decision, type KeyedInvite } from '../core/rules.ts';
 import type { KeyedIntent, SendMessageIntent } from '../core/intents.ts';
@@ -83,7 +84,7 @@ async function resolveInvite(trx: Db, d: KeyedInvite, ctx: InviteContext, locale
   if (choice.kind === 'invite' && chosen?.url) outcome = { kind: 'invite', groupName: chosen.name, inviteUrl: chosen.url };
   else if (choice.kind === 'already_member' && chosen) outcome = { kind: 'already_member', groupName: chosen.name };
   else {
-    await alertPoolFull(trx, d, ctx, groupIds.filter((id) => !byId.has(id)));
+    await alertPoolFull(trx, d, ctx, groupIds.filter((id) => !byId.has(id)), locale);
     outcome = { kind: 'full' };
   }
   return inviteAnswer(d.invite, outcome, locale);
@@ -93,7 +94,7 @@ async function resolveInvite(trx: Db, d: KeyedInvite, ctx: InviteContext, locale
  * Every group of a pool is full (or gone): the one place that tells the operators — an alert case
  * (review queue, live feed, webhook), an audit row and a bus notice, in the request's transaction.
  */
-async function alertPoolFull(trx: Db, d: KeyedInvite, ctx: InviteContext, missing: string[]): Promise<void> {
+async function alertPoolFull(trx: Db, d: KeyedInvite, ctx: InviteContext, missing: string[], locale: 'zh-CN' | 'en'): Promise<void> {
   await writeAudit(trx, {
     workspaceId: ctx.workspaceId,
     userId: null,
@@ -113,7 +114,8 @@ async function alertPoolFull(trx: Db, d: KeyedInvite, ctx: InviteContext, missin
     kind: 'pool_full',
     action: 'alert',
     applied: 'alert',
-    details: { reason: `every group of the pool is full${missing.length > 0 ? ` (${missing.length} no longer exist)` : ''}` },
+    // Said in the workspace's language: the console shows a case's reason as it is.
+    details: { reason: missing.length > 0 ? say(locale, 'reason.poolFullMissing', { n: missing.length }) : say(locale, 'reason.poolFull') },
     created_at: ctx.now,
   });
   await queueAlert(trx, ctx.workspaceId, c.id, ctx.now);

@@ -181,7 +181,7 @@ for (const engine of ENGINES) {
       await waitFor(() => poolFull.length === 1, 'the bus notice');
       assert.deepEqual(poolFull[0], { workspaceId: poolFull[0].workspaceId, ruleId: rule.body.id, groupIds: [g.full.id, g.read1.id], missingGroupIds: [], contactId: poolFull[0].contactId, memberName: 'Bob', caseId: poolFull[0].caseId });
       const alert = (await api.get('/api/v1/cases?status=open')).body.items.find((c: any) => c.id === poolFull[0].caseId);
-      assert.deepEqual([alert?.kind, alert?.action, alert?.member.name], ['pool_full', 'alert', 'Bob'], 'the operators see it in the review queue');
+      assert.deepEqual([alert?.kind, alert?.action, alert?.member.name, alert?.reason], ['pool_full', 'alert', 'Bob', '邀请池里的群都已满员'], 'the operators see it in the review queue, said in the workspace’s language');
       const audit = await api.get('/api/v1/audit-log');
       const row = audit.body.items.find((e: any) => e.action === 'invite.pool_full');
       assert.ok(row, 'an audit row');
