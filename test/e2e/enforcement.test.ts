@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureConsoleBuilt, launchBrowser, shotIfAsked, SHOTS_DIR } from '../support/browser.ts';
-import { ApiClient, Member, OWNER, setupOwner, startTestServer, waitFor, type TestServer } from '../support/server.ts';
+import { ApiClient, immediateWelcome, Member, OWNER, setupOwner, startTestServer, waitFor, type TestServer } from '../support/server.ts';
 
 const GROUP = '读书会 · 清朗群';
 const SPAMMER = '广告哥';
@@ -74,6 +74,7 @@ describe('enforcement in the browser: three strikes, the blacklist, undo, and th
     const created = await api.post('/api/v1/groups', { name: GROUP, rules: '禁止广告' });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     group = created.body;
+    await immediateWelcome(server.rt.store.db, group.id);
     const list = await api.post('/api/v1/word-lists', { name: '广告引流', words: [{ word: '加微信', action: 'block' }] });
     assert.equal(list.status, 201, JSON.stringify(list.body));
     listId = list.body.list.id;
