@@ -225,6 +225,11 @@ export class ModerationStage {
         Object.assign(outcome, await warn(env, { group, target, settings: state.settings, reason, caseId, actor: admin, key, deleted: false, evidenceMessageId: input.replyTo?.id ?? null }));
         break;
       case 'mute':
+        // A mute is carried out by deleting what the member says: a channel that cannot delete cannot mute.
+        if (!env.can(group.channelAccountId, 'deleteMessage')) {
+          out.intents.push(announce(group, `${key}:help`, say(env.locale, 'cannotMute'), input.sender));
+          return;
+        }
         action = 'mute';
         Object.assign(outcome, await mute(env, { group, target, minutes: command.minutes ?? DEFAULT_MUTE_MINUTES, reason, caseId, actor: admin, key }));
         break;
