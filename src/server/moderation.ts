@@ -10,6 +10,8 @@ import type { Capabilities } from '../core/capabilities.ts';
 import type { MemberJoinedEvent, MessageEvent } from '../core/events.ts';
 import { parseCommand, type ParsedCommand } from '../core/moderation/commands.ts';
 import { ModerationMatcher, type ModerationAction } from '../core/moderation/matcher.ts';
+import { detectAds } from '../core/moderation/ads.ts';
+import { FloodTracker } from '../core/moderation/flood.ts';
 import { decide, judge, stricter, type Detection } from '../core/moderation/policy.ts';
 import { say, type ModerationLocale } from '../core/moderation/texts.ts';
 import type { CaseAction, CaseKind } from '../shared/api.ts';
@@ -59,6 +61,8 @@ export interface MessageInput {
 
 export class ModerationStage {
   readonly #groups = new Map<string, GroupState>();
+  /** Per-member and per-group rates, in memory (a restart forgets a minute of history, no more). */
+  readonly #flood = new FloodTracker();
   readonly #capabilities: (channelAccountId: string) => Capabilities | undefined;
   readonly #findTarget: (db: Db, channelAccountId: string, platformUserId: string) => Promise<Target | undefined>;
 
@@ -123,6 +127,11 @@ export class ModerationStage {
       return out;
     }
 
+    // Group-wide velocity counts every member's messages: a raid is many accounts at once.
+    if (this.#flood.groupMessage(group.id, now, state.settings.raid)) {
+      await this.#lockdown(env, state, group, sender, say(state.locale, 'raid.messages', { n: state.settings.raid.messagesPerMinute }), `${event.id}:raid`, out);
+    }
+
     const mutedUntil = state.mutes.get(sender.identityId);
     if (mutedUntil !== undefined && mutedUntil > now) {
       // A mute is emulated by deleting what the member says; nothing is written to a case.
@@ -131,11 +140,22 @@ export class ModerationStage {
       return out;
     }
 
-    const strict = state.settings.firstMessages.strict && input.messageCount <= state.settings.firstMessages.count;
+    const { settings } = state;
+    const strict = settings.firstMessages.strict && input.messageCount <= settings.firstMessages.count;
     const detections: (Detection & { details: CaseDetails })[] = [];
     const words = judge(state.matcher.match(event.content.text), canDelete);
     if (words) {
       detections.push({ kind: 'sensitive_word', action: strict ? stricter(words.action) : words.action, details: { words: words.words.map((w) => ({ word: w.word, listId: w.listId, action: w.action })) } });
+    }
+    if (settings.ads.action !== 'off') {
+      const ads = detectAds(event.content, settings.ads, { strict });
+      // In a member's first messages any ad (an allowed link too) is removed, whatever the group's ad action.
+      if (ads.length > 0) detections.push({ kind: 'ad', action: strict ? 'block' : settings.ads.action, details: { ads: ads.map((a) => ({ kind: a.kind, text: a.text })) } });
+    }
+    const flood = settings.flood.action === 'off' ? null : this.#flood.message(group.id, sender.identityId, event.content.text, now, settings.flood);
+    if (flood && settings.flood.action !== 'off') {
+      const what = flood === 'rate' ? say(state.locale, 'flood.rate', { n: settings.flood.maxMessages, s: settings.flood.perSeconds }) : say(state.locale, 'flood.repeat', { n: settings.flood.maxRepeats });
+      detections.push({ kind: 'flood', action: settings.flood.action, details: { reason: what } });
     }
     const decision = decide(detections, canDelete);
     if (!decision) return out;
@@ -151,9 +171,15 @@ export class ModerationStage {
       out.silenced = true;
     }
     if (decision.applied !== 'alert') {
-      const w = await warn(env, { group, target: sender, settings: state.settings, reason, caseId, actor: AUTOMATIC, key: `${event.id}:mod`, deleted: decision.applied === 'block', evidenceMessageId: input.messageId });
+      const w = await warn(env, { group, target: sender, settings, reason, caseId, actor: AUTOMATIC, key: `${event.id}:mod`, deleted: decision.applied === 'block', evidenceMessageId: input.messageId });
       outcome.intents.push(...w.intents);
       outcome.effects.push(...w.effects);
+    }
+    // A flooder is also muted for a while, where mutes can be carried out (by deleting).
+    if (flood && settings.flood.muteMinutes > 0 && canDelete && !outcome.effects.some((e) => e.type === 'removed')) {
+      const m = await mute(env, { group, target: sender, minutes: settings.flood.muteMinutes, reason: say(state.locale, 'reason.flood'), caseId, actor: AUTOMATIC, key: `${event.id}:mod` });
+      outcome.intents.push(...m.intents);
+      outcome.effects.push(...m.effects);
     }
     out.intents.push(...outcome.intents);
     out.cases.push(
@@ -166,8 +192,7 @@ export class ModerationStage {
         kind,
         action: decision.action,
         applied: decision.applied,
-        // Said in the workspace's language: the console shows a case's reason as it is.
-        details: { ...decision.lead.details, ...(strict ? { reason: say(state.locale, 'reason.firstMessages') } : {}) },
+        details: { ...detections.reduce<CaseDetails>((all, d) => ({ ...all, ...d.details }), {}), ...(strict ? { reason: say(state.locale, 'firstMessages') } : {}) },
         effects: outcome.effects,
         actor: AUTOMATIC,
       }),
@@ -200,6 +225,11 @@ export class ModerationStage {
         Object.assign(outcome, await warn(env, { group, target, settings: state.settings, reason, caseId, actor: admin, key, deleted: false, evidenceMessageId: input.replyTo?.id ?? null }));
         break;
       case 'mute':
+        // A mute is carried out by deleting what the member says: a channel that cannot delete cannot mute.
+        if (!env.can(group.channelAccountId, 'deleteMessage')) {
+          out.intents.push(announce(group, `${key}:help`, say(env.locale, 'cannotMute'), input.sender));
+          return;
+        }
         action = 'mute';
         Object.assign(outcome, await mute(env, { group, target, minutes: command.minutes ?? DEFAULT_MUTE_MINUTES, reason, caseId, actor: admin, key }));
         break;
@@ -256,6 +286,35 @@ export class ModerationStage {
   }
 
   /**
+   * Locks the group down after a raid: joins are refused until it ends (the web community turns
+   * them away at the door), the members are told, and a case alerts the moderators. Once per
+   * lockdown; a moderator ends it early from the console, or by undoing the case.
+   */
+  async #lockdown(env: Env, state: GroupState, group: GroupRef, target: Target, reason: string, key: string, out: StageResult): Promise<void> {
+    if (state.lockedUntil !== null && state.lockedUntil > env.now) return;
+    const until = env.now + state.settings.raid.lockdownMinutes * 60_000;
+    await env.trx.updateTable('groups').set({ locked_until: until }).where('id', '=', group.id).execute();
+    state.lockedUntil = until;
+    const notice = announce(group, `${key}:notice`, say(state.locale, 'lockdown', { minutes: state.settings.raid.lockdownMinutes }));
+    out.intents.push(notice);
+    out.cases.push(
+      await recordCase(env, {
+        id: newId(),
+        group,
+        workspaceId: group.workspaceId,
+        target,
+        messageId: null,
+        kind: 'raid',
+        action: 'lockdown',
+        applied: 'lockdown',
+        details: { reason },
+        effects: [{ type: 'lockdown', groupId: group.id, until }],
+        actor: AUTOMATIC,
+      }),
+    );
+  }
+
+  /**
    * A member joined: refused when blacklisted (or the group is locked down after a raid), removed
    * when invited by a non-admin where only admins may invite. `refused` means no welcome.
    */
@@ -286,6 +345,10 @@ export class ModerationStage {
       const removal = removeFrom(env, group, member, `${event.id}:invite`);
       removal.intents.push(announce(group, `${event.id}:invite:notice`, say(state.locale, 'notAllowedInvite', { names: member.displayName }), f.inviter));
       await record('invite_not_allowed', 'kick', removal, { reason: `invited by ${f.inviter.displayName}` });
+      return out;
+    }
+    if (this.#flood.join(group.id, now, state.settings.raid)) {
+      await this.#lockdown(env, state, group, member, say(state.locale, 'raid.joins', { n: state.settings.raid.joinsPerMinute }), `${event.id}:raid`, out);
     }
     return out;
   }

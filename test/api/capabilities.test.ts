@@ -73,6 +73,24 @@ for (const engine of ENGINES) {
       assert.equal((await api.get(`/api/v1/policies/${mild.body.id}`)).body.settings.flood.action, 'warn', 'the template is unchanged');
     });
 
+    test('an admin’s /mute is answered with what the channel can do instead', async () => {
+      const admin = new Member(server.url);
+      const target = new Member(server.url);
+      await admin.join(group.inviteUrl, '群管');
+      await target.join(group.inviteUrl, '群友');
+      await admin.connect();
+      const members = (await api.get(`/api/v1/groups/${group.id}/members`)).body.items as any[];
+      const made = await api.post('/api/v1/admins', { identityId: members.find((m) => m.platformUserId === admin.platformUserId).identityId, groupId: group.id });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      try {
+        admin.say('/mute 10m @群友', crypto.randomUUID(), [{ platformUserId: target.platformUserId, offset: 10, length: 3 }]);
+        await waitFor(() => admin.messages().find((m) => m.sender.isBot && m.text.startsWith('@群管') && m.text.includes('无法禁言')), 'the explanation');
+        assert.equal((await api.get(`/api/v1/cases?groupId=${group.id}`)).body.total, 0, 'nothing was done');
+      } finally {
+        admin.close();
+      }
+    });
+
     test('a block word is carried out as a warn there, and the case says so', async () => {
       await api.post('/api/v1/word-lists', { name: '词库', words: [{ word: '加微信', action: 'block' }] });
       const m = new Member(server.url);

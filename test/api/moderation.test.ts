@@ -37,8 +37,8 @@ for (const engine of ENGINES) {
     });
 
     test('a deleted message disappears for members, stays visible to operators as evidence, and is audited', async () => {
-      bob.say('加我微信 spam123 领红包');
-      const ad = await waitFor(() => alice.messages().find((m) => m.text.includes('spam123')), 'alice sees the ad');
+      bob.say('周末特价团购 私聊我');
+      const ad = await waitFor(() => alice.messages().find((m) => m.text.includes('特价团购')), 'alice sees the ad');
       const del = await api.post(`/api/v1/groups/${group.id}/messages/${ad.id}/delete`);
       assert.equal(del.status, 202, JSON.stringify(del.body));
       await waitFor(() => alice.frames.find((f) => f.type === 'message_deleted' && f.messageId === ad.id), 'alice is told it was deleted');
@@ -50,7 +50,7 @@ for (const engine of ENGINES) {
       assert.ok(seen.deletedAt);
       const operatorView = await api.get(`/api/v1/groups/${group.id}/messages`);
       const evidence = operatorView.body.items.find((m: any) => m.id === ad.id);
-      assert.ok(evidence.text.includes('spam123'), 'operators keep the evidence');
+      assert.ok(evidence.text.includes('特价团购'), 'operators keep the evidence');
       assert.ok(evidence.deletedAt);
 
       const again = await api.post(`/api/v1/groups/${group.id}/messages/${ad.id}/delete`);

@@ -35,7 +35,8 @@ for (const engine of ENGINES) {
       assert.equal(created.status, 201, JSON.stringify(created.body));
       const set = await api.put(`/api/v1/groups/${created.body.id}/welcome`, { enabled: true, template: '欢迎 {nickname} 加入{group}！' });
       assert.equal(set.status, 200, JSON.stringify(set.body));
-      await setGroupSettings(db(), created.body.id, { welcome });
+      // Raid lockdowns off: these tests are about what many joins do to welcomes.
+      await setGroupSettings(db(), created.body.id, { welcome, raid: { enabled: false } });
       return created.body as { id: string; inviteUrl: string; platformGroupId: string; channelAccountId: string };
     }
 
