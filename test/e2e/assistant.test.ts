@@ -4,11 +4,9 @@
 // follows it and joins the least-full group; the operator sees the conversation live and answers
 // by hand, which the member finds behind the assistant's badge. In-process server on SQLite.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureConsoleBuilt, launchBrowser, shotIfAsked, SHOTS_DIR } from '../support/browser.ts';
+import { ensureConsoleBuilt, launchBrowser, shotIfAsked, shotsOnFailure } from '../support/browser.ts';
 import { ApiClient, Member, OWNER, setupOwner, startTestServer, type TestServer } from '../support/server.ts';
 
 const CONSOLE = { viewport: { width: 1360, height: 900 }, locale: 'zh-CN' } as const;
@@ -64,13 +62,7 @@ describe('the assistant in the browser: a private menu, an invitation, a join, a
     phone = await newPage(PHONE);
   });
 
-  afterEach(async (t) => {
-    if (!('passed' in t) || t.passed) return;
-    mkdirSync(SHOTS_DIR, { recursive: true });
-    const slug = t.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
-    let n = 0;
-    for (const c of contexts) for (const p of c.pages()) await p.screenshot({ path: join(SHOTS_DIR, `assistant-${slug}-${++n}.png`) }).catch(() => {});
-  });
+  afterEach(shotsOnFailure('assistant', () => contexts.flatMap((c) => c.pages())));
 
   after(async () => {
     for (const m of members) m.close();

@@ -3,11 +3,9 @@
 // all three see one welcome that mentions each of them. Another group asks members to accept its
 // rules first. The server runs in-process on SQLite, serving the built console.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureConsoleBuilt, launchBrowser, shotIfAsked, SHOTS_DIR } from '../support/browser.ts';
+import { ensureConsoleBuilt, launchBrowser, shotIfAsked, shotsOnFailure } from '../support/browser.ts';
 import { ApiClient, setGroupSettings, setupOwner, startTestServer, type TestServer } from '../support/server.ts';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN' } as const;
@@ -54,13 +52,7 @@ describe('join gate and batched welcome in the browser', { skip: process.env.SHE
   });
 
   // A failed step leaves screenshots of every open page in test-results/e2e/.
-  afterEach(async (t) => {
-    if (!('passed' in t) || t.passed) return;
-    mkdirSync(SHOTS_DIR, { recursive: true });
-    const slug = t.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
-    let n = 0;
-    for (const c of contexts) for (const p of c.pages()) await p.screenshot({ path: join(SHOTS_DIR, `join-gate-${slug}-${++n}.png`) }).catch(() => {});
-  });
+  afterEach(shotsOnFailure('join-gate', () => contexts.flatMap((c) => c.pages())));
 
   after(async () => {
     for (const c of contexts) await c.close().catch(() => {});

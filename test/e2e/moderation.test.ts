@@ -4,11 +4,9 @@
 // comes back through the invite link. A viewer sees neither action. The server runs in-process on
 // SQLite, serving the built console.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { ensureConsoleBuilt, launchBrowser, shotIfAsked, SHOTS_DIR } from '../support/browser.ts';
+import { ensureConsoleBuilt, launchBrowser, shotIfAsked, shotsOnFailure } from '../support/browser.ts';
 import { ApiClient, immediateWelcome, Member, OWNER, setupOwner, startTestServer, type TestServer } from '../support/server.ts';
 
 const GROUP = '读书会 · 管理测试';
@@ -82,13 +80,7 @@ describe('moderation in the browser: delete a message, remove a member, rejoin',
   });
 
   // A failed step leaves screenshots of every open page in test-results/e2e/.
-  afterEach(async (t) => {
-    if (!('passed' in t) || t.passed) return;
-    mkdirSync(SHOTS_DIR, { recursive: true });
-    const slug = t.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
-    let n = 0;
-    for (const c of contexts) for (const p of c.pages()) await p.screenshot({ path: join(SHOTS_DIR, `moderation-${slug}-${++n}.png`) }).catch(() => {});
-  });
+  afterEach(shotsOnFailure('moderation', () => contexts.flatMap((c) => c.pages())));
 
   after(async () => {
     alice?.close();

@@ -4,11 +4,9 @@
 // longer differs; then makes a member an admin from the group's Admins tab. The server runs
 // in-process on SQLite, serving the built console.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureConsoleBuilt, launchBrowser, shotIfAsked, SHOTS_DIR } from '../support/browser.ts';
+import { ensureConsoleBuilt, launchBrowser, shotIfAsked, shotsOnFailure } from '../support/browser.ts';
 import { Member, OWNER, setupOwner, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
 
 const CONSOLE = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' } as const;
@@ -42,12 +40,7 @@ describe('policy templates in the browser', { skip: process.env.SHEQUN_SKIP_BROW
     op.setDefaultTimeout(WAIT_MS);
   });
 
-  afterEach(async (t) => {
-    if (!('passed' in t) || t.passed) return;
-    mkdirSync(SHOTS_DIR, { recursive: true });
-    const slug = t.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
-    await op?.screenshot({ path: join(SHOTS_DIR, `policies-${slug}.png`), fullPage: true }).catch(() => {});
-  });
+  afterEach(shotsOnFailure('policies', () => [op]));
 
   after(async () => {
     await ctx?.close().catch(() => {});

@@ -3,11 +3,9 @@
 // the review queue shows who, which word and the struck-through evidence. The server runs in-process
 // on SQLite, serving the built console.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureConsoleBuilt, launchBrowser, shotIfAsked, SHOTS_DIR } from '../support/browser.ts';
+import { ensureConsoleBuilt, launchBrowser, shotIfAsked, shotsOnFailure } from '../support/browser.ts';
 import { Member, OWNER, setupOwner, startTestServer, waitFor, type ApiClient, type TestServer } from '../support/server.ts';
 
 const GROUP = '读书会 · 词库测试';
@@ -41,12 +39,7 @@ describe('word lists and cases in the browser', { skip: process.env.SHEQUN_SKIP_
     op.setDefaultTimeout(WAIT_MS);
   });
 
-  afterEach(async (t) => {
-    if (!('passed' in t) || t.passed) return;
-    mkdirSync(SHOTS_DIR, { recursive: true });
-    const slug = t.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
-    await op?.screenshot({ path: join(SHOTS_DIR, `wordlists-${slug}.png`) }).catch(() => {});
-  });
+  afterEach(shotsOnFailure('wordlists', () => [op]));
 
   after(async () => {
     member?.close();

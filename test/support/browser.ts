@@ -66,3 +66,17 @@ export async function shotIfAsked(page: Page, name: string): Promise<void> {
   await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
   await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`) });
 }
+
+/**
+ * An afterEach hook: when a test failed, every open page is saved as
+ * test-results/e2e/<prefix>-<test name>-<n>.png, to see what the browser showed.
+ */
+export function shotsOnFailure(prefix: string, pages: () => Iterable<Page | undefined>) {
+  return async (t: { name: string } & Partial<{ passed: boolean }>): Promise<void> => {
+    if (!('passed' in t) || t.passed) return;
+    mkdirSync(SHOTS_DIR, { recursive: true });
+    const slug = t.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
+    let n = 0;
+    for (const p of pages()) await p?.screenshot({ path: join(SHOTS_DIR, `${prefix}-${slug}-${++n}.png`), fullPage: true }).catch(() => {});
+  };
+}
