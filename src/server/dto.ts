@@ -35,9 +35,11 @@ export function memberMessageDto(row: MessageWithSender): Message {
 export function groupDto(
   row: GroupsTable & { member_count: number | null; message_count: number | null; last_message_at: number | null },
   channelKind: Group['channelKind'],
-  welcome: StoredRule | undefined,
+  welcome: { own: StoredRule | undefined; policy: { id: string; name: string; rules: string; welcome: StoredRule | undefined } | null },
   publicUrl: string,
 ): Group {
+  const inForce = welcome.own ?? welcome.policy?.welcome;
+  const policyWelcome = welcome.policy?.welcome;
   return {
     id: row.id,
     name: row.name,
@@ -45,7 +47,14 @@ export function groupDto(
     channelKind,
     platformGroupId: row.platform_group_id,
     rules: row.rules,
-    welcome: { enabled: welcome?.enabled ?? false, template: replyTemplate(welcome) ?? '' },
+    welcome: { enabled: inForce?.enabled ?? false, template: replyTemplate(inForce) ?? '' },
+    ownWelcome: welcome.own !== undefined,
+    policy: welcome.policy && {
+      id: welcome.policy.id,
+      name: welcome.policy.name,
+      welcome: policyWelcome ? { enabled: policyWelcome.enabled, template: replyTemplate(policyWelcome) ?? '' } : null,
+      rules: welcome.policy.rules,
+    },
     inviteUrl: row.invite_code ? `${publicUrl}/join/${row.invite_code}` : null,
     memberCount: Number(row.member_count ?? 0),
     messageCount: Number(row.message_count ?? 0),
@@ -86,6 +95,7 @@ export function ruleDto(rule: StoredRule): RuleOut {
   return {
     id: rule.id,
     groupId: rule.groupId,
+    policyId: rule.policyId,
     name: rule.name,
     preset: rule.preset,
     enabled: rule.enabled,

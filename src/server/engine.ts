@@ -17,6 +17,7 @@ import { resolveInvites } from './invites.ts';
 import { ModerationStage } from './moderation.ts';
 import type { GroupRef, QueuedIntent, Target } from './services/enforcement.ts';
 import { welcomeJoin } from './welcome.ts';
+import { rulesInForce } from '../store/repos/policies.ts';
 
 export interface AccountInfo {
   workspaceId: string;
@@ -315,7 +316,7 @@ export class Engine implements EventSink {
       channelAccountId: row.channel_account_id,
       platformGroupId: row.platform_group_id,
       name: row.name,
-      rules: row.rules,
+      rules: await rulesInForce(db, row),
       platform_group_id: row.platform_group_id,
     };
     this.#groups.set(key, group);

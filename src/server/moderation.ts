@@ -21,6 +21,7 @@ import { newId } from '../store/ids.ts';
 import { getWorkspace } from '../store/repos/accounts.ts';
 import { findActiveBan, liftBlacklistEntry, listActiveBans } from '../store/repos/blacklist.ts';
 import type { CasesTable } from '../store/schema.ts';
+import { effectiveAdminIds } from '../store/repos/admins.ts';
 import { activeMutes, liftMutes } from '../store/repos/mutes.ts';
 import { listEffectiveWords } from '../store/repos/wordlists.ts';
 import type { CaseDetails } from './dto.ts';
@@ -86,17 +87,12 @@ export class ModerationStage {
       const words = await listEffectiveWords(db, group.workspaceId, group.id);
       const ws = await getWorkspace(db, group.workspaceId);
       const loaded = await loadGroupSettings(db, group.id);
-      const admins = await db
-        .selectFrom('group_admins')
-        .select('identity_id')
-        .where('workspace_id', '=', group.workspaceId)
-        .where((eb) => eb.or([eb('group_id', '=', group.id), eb('group_id', 'is', null)]))
-        .execute();
+      const admins = await effectiveAdminIds(db, group.workspaceId, group.id);
       s = {
         matcher: new ModerationMatcher(words.map((w) => ({ word: w.word, action: w.action as ModerationAction, listId: w.list_id }))),
         locale: ws?.locale === 'en' ? 'en' : 'zh-CN',
         settings: loaded.effective,
-        admins: new Set(admins.map((a) => a.identity_id)),
+        admins: new Set(admins),
         mutes: await activeMutes(db, group.id, now),
         lockedUntil: loaded.lockedUntil,
       };

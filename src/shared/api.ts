@@ -108,8 +108,14 @@ export const Group = z.object({
   channelAccountId: Id,
   channelKind: ChannelKind,
   platformGroupId: z.string(),
+  /** The group's own rules text (群规); empty: its template's, if it follows one. */
   rules: z.string(),
+  /** The welcome in force: the group's own, else its template's. */
   welcome: z.object({ enabled: z.boolean(), template: z.string() }),
+  /** The group has a welcome of its own (else it uses its template's, if any). */
+  ownWelcome: z.boolean(),
+  /** The template the group follows, with the welcome and rules text it gives groups that have none of their own. */
+  policy: z.object({ id: Id, name: z.string(), welcome: z.object({ enabled: z.boolean(), template: z.string() }).nullable(), rules: z.string() }).nullable(),
   /** Absolute URL members open to join (web community) or null where the channel has none. */
   inviteUrl: z.string().nullable(),
   memberCount: z.number(),
@@ -270,7 +276,10 @@ export const Action = z.discriminatedUnion('type', [ReplyAction, InviteAction, M
 export const RULE_PRESETS = ['welcome', 'keyword_reply', 'menu', 'custom'] as const;
 export const RuleInput = z
   .object({
+    /** One group's rule; null with policyId null: every group's. */
     groupId: Id.nullable(),
+    /** A template's rule: it applies in every group following the template. */
+    policyId: Id.nullable().default(null),
     name: Name,
     preset: z.enum(['keyword_reply', 'menu', 'custom']).default('keyword_reply'),
     enabled: z.boolean().default(true),
@@ -283,6 +292,7 @@ export const RuleInput = z
   .superRefine((r, ctx) => {
     const direct = r.trigger.type === 'message' && r.trigger.scope === 'direct';
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (r.groupId !== null && r.policyId !== null) issue('policyId', 'a rule belongs to a group or to a template, not both');
     if (r.trigger.type === 'member_joined') {
       if (r.conditions.length > 0) issue('conditions', 'join rules take no keyword condition');
       if (r.actions.some((a) => a.type !== 'reply')) issue('actions', 'join rules only reply');
@@ -298,6 +308,7 @@ export type RuleInput = z.input<typeof RuleInput>;
 export const RuleOut = z.object({
   id: Id,
   groupId: Id.nullable(),
+  policyId: Id.nullable(),
   name: z.string(),
   preset: z.enum(RULE_PRESETS),
   enabled: z.boolean(),
@@ -310,7 +321,7 @@ export const RuleOut = z.object({
   updatedAt: z.number(),
 });
 export type RuleOut = z.infer<typeof RuleOut>;
-export const RuleQuery = z.object({ groupId: Id.optional() });
+export const RuleQuery = z.object({ groupId: Id.optional(), policyId: Id.optional() });
 
 /** What a new menu starts with, in the workspace's language (the console fills its editor with it). */
 export const DEFAULT_MENU = {
@@ -353,15 +364,18 @@ export const WORDS_PER_LIST_MAX = 20_000;
 export const ModerationAction = z.enum(['block', 'warn', 'alert']);
 export const WordInput = z.object({ word: z.string().trim().min(1).max(50), action: ModerationAction });
 export type WordInput = z.input<typeof WordInput>;
-export const WordList = z.object({ id: Id, groupId: Id.nullable(), name: z.string(), wordCount: z.number(), createdAt: z.number(), updatedAt: z.number() });
+export const WordList = z.object({ id: Id, groupId: Id.nullable(), policyId: Id.nullable(), name: z.string(), wordCount: z.number(), createdAt: z.number(), updatedAt: z.number() });
 export type WordList = z.infer<typeof WordList>;
-export const WordListCreate = z.object({ groupId: Id.nullable().default(null), name: Name, words: z.array(WordInput).max(WORDS_PER_LIST_MAX).default([]) });
+/** groupId and policyId null: a workspace-wide list; at most one of them is set. */
+export const WordListCreate = z
+  .object({ groupId: Id.nullable().default(null), policyId: Id.nullable().default(null), name: Name, words: z.array(WordInput).max(WORDS_PER_LIST_MAX).default([]) })
+  .refine((l) => l.groupId === null || l.policyId === null, { path: ['policyId'], message: 'a list belongs to a group or to a template, not both' });
 export const WordListPatch = z.object({ name: Name });
 export const WordsPut = z.object({ words: z.array(WordInput).max(WORDS_PER_LIST_MAX) });
 /** What a save did: words whose normal form repeats an earlier one are merged into it. */
 export const WordsSaved = z.object({ list: WordList, merged: z.array(z.object({ word: z.string(), into: z.string() })) });
 export const WordPage = z.object({ items: z.array(z.object({ word: z.string(), action: ModerationAction })), total: z.number() });
-export const WordListQuery = z.object({ groupId: Id.optional() });
+export const WordListQuery = z.object({ groupId: Id.optional(), policyId: Id.optional() });
 
 /** What raised a case. */
 export const CASE_KINDS = ['sensitive_word', 'ad', 'flood', 'raid', 'blacklisted_join', 'invite_not_allowed', 'pool_full', 'manual'] as const;
@@ -451,12 +465,15 @@ export type Warning = z.infer<typeof Warning>;
 export const Standing = z.object({ points: z.number(), warnings: z.array(Warning), blacklist: z.array(BlacklistEntry), mutes: z.array(z.object({ id: Id, groupId: Id, until: z.number(), liftedAt: z.number().nullable() })) });
 export type Standing = z.infer<typeof Standing>;
 
-export const GroupAdmin = z.object({ id: Id, groupId: Id.nullable(), identityId: Id, contactId: Id, platformUserId: z.string(), name: z.string(), addedBy: z.string(), createdAt: z.number() });
+export const GroupAdmin = z.object({ id: Id, groupId: Id.nullable(), policyId: Id.nullable(), identityId: Id, contactId: Id, platformUserId: z.string(), name: z.string(), addedBy: z.string(), createdAt: z.number() });
 export type GroupAdmin = z.infer<typeof GroupAdmin>;
-/** groupId null: an admin of every group of the workspace (on the identity's channel). */
-export const GroupAdminCreate = z.object({ identityId: Id, groupId: Id.nullable().default(null) }).strict();
+/** groupId and policyId null: an admin of every group of the workspace (on the identity's channel); policyId: of every group following that template. */
+export const GroupAdminCreate = z
+  .object({ identityId: Id, groupId: Id.nullable().default(null), policyId: Id.nullable().default(null) })
+  .strict()
+  .refine((v) => v.groupId === null || v.policyId === null, { path: ['policyId'], message: 'an admin entry belongs to a group or to a template, not both' });
 export type GroupAdminCreate = z.input<typeof GroupAdminCreate>;
-export const GroupAdminQuery = z.object({ groupId: Id.optional() });
+export const GroupAdminQuery = z.object({ groupId: Id.optional(), policyId: Id.optional() });
 
 // ── group settings and policy templates ──────────────────────────────────────────────────────
 export const GroupSettingsOut = z.object({
@@ -476,10 +493,21 @@ export type GroupSettingsOut = z.infer<typeof GroupSettingsOut>;
 export const GroupSettingsPut = z.object({ overrides: GroupSettingsPatch, policyId: Id.nullable().optional() }).strict();
 export type GroupSettingsPut = z.input<typeof GroupSettingsPut>;
 
-export const Policy = z.object({ id: Id, name: z.string(), settings: GroupSettingsPatch, groupCount: z.number(), createdAt: z.number(), updatedAt: z.number() });
+export const Policy = z.object({
+  id: Id,
+  name: z.string(),
+  settings: GroupSettingsPatch,
+  /** The welcome of its groups that have none of their own (null: none). */
+  welcome: z.object({ enabled: z.boolean(), template: z.string() }).nullable(),
+  /** The rules text (群规) of its groups that have none of their own. */
+  rules: z.string(),
+  groupCount: z.number(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
 export type Policy = z.infer<typeof Policy>;
-/** A template stores only the fields it sets; the rest inherit the defaults. */
-export const PolicyInput = z.object({ name: Name, settings: GroupSettingsPatch }).strict();
+/** A template stores only the fields it sets; the rest inherit the defaults. `rules` left out: kept as it is (empty for a new template). */
+export const PolicyInput = z.object({ name: Name, settings: GroupSettingsPatch, rules: z.string().max(GROUP_RULES_MAX).optional() }).strict();
 export type PolicyInput = z.input<typeof PolicyInput>;
 export const PolicyApply = z.object({ groupIds: z.array(Id).min(1).max(5000), /** Drop the groups' own overrides so the template applies fully. */ resetOverrides: z.boolean().default(false) }).strict();
 export type PolicyApply = z.input<typeof PolicyApply>;
@@ -493,7 +521,7 @@ export const PolicyApplied = z.object({
       previousPolicy: z.object({ id: Id, name: z.string() }).nullable(),
       /** Fields whose value in force changed. */
       changed: z.array(z.string()),
-      /** Overrides dropped (resetOverrides). */
+      /** Overrides dropped (resetOverrides), with `welcome` and `rules` where the group's own gave way to the template's. */
       reset: z.array(z.string()),
       /** Fields where the group still differs from the template (its overrides). */
       differs: z.array(z.string()),
@@ -501,7 +529,21 @@ export const PolicyApplied = z.object({
   ),
 });
 export type PolicyApplied = z.infer<typeof PolicyApplied>;
-export const PolicyGroups = z.object({ items: z.array(z.object({ groupId: Id, groupName: z.string(), overrides: z.array(z.string()), differs: z.array(z.string()) })) });
+export const PolicyGroups = z.object({
+  items: z.array(
+    z.object({
+      groupId: Id,
+      groupName: z.string(),
+      overrides: z.array(z.string()),
+      differs: z.array(z.string()),
+      /** The group has its own welcome / rules text instead of the template's. */
+      ownWelcome: z.boolean(),
+      ownRules: z.boolean(),
+      /** What the group adds of its own to the template's: keyword replies (and other rules), word lists, admins. */
+      own: z.object({ keywordReplies: z.number(), wordLists: z.number(), admins: z.number() }),
+    }),
+  ),
+});
 export type PolicyGroups = z.infer<typeof PolicyGroups>;
 
 /** Workspace-wide alert delivery. */

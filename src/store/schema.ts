@@ -136,6 +136,8 @@ export interface RulesTable {
   id: string;
   workspace_id: string;
   group_id: string | null;
+  /** The template the rule belongs to (then group_id is null); both null: workspace-wide. */
+  policy_id: string | null;
   name: string;
   preset: string;
   enabled: Flag;
@@ -204,6 +206,8 @@ export interface WordListsTable {
   id: string;
   workspace_id: string;
   group_id: string | null;
+  /** The template the list belongs to (then group_id is null); both null: workspace-wide. */
+  policy_id: string | null;
   name: string;
   created_at: number;
   updated_at: number;
@@ -243,6 +247,8 @@ export interface PoliciesTable {
   name: string;
   /** JSON: a GroupSettingsPatch. */
   settings: string;
+  /** The group rules text (群规) of groups that have none of their own. */
+  rules: string;
   created_at: number;
   updated_at: number;
 }
@@ -250,8 +256,9 @@ export interface PoliciesTable {
 export interface GroupAdminsTable {
   id: string;
   workspace_id: string;
-  /** null: admin of every group in the workspace. */
+  /** null: admin of every group in the workspace (or, with policy_id, of the template's groups). */
   group_id: string | null;
+  policy_id: string | null;
   identity_id: string;
   added_by_name: string;
   created_at: number;

@@ -72,14 +72,14 @@ async function snapshot(store: TestStore) {
       });
     }
     const team = ((await api.get('/api/v1/team')).body.items as any[]).map((t) => [t.email, t.role]);
-    const rules = ((await api.get('/api/v1/rules')).body.items as any[]).map((r) => [r.id, r.name, r.preset, r.conditions]);
+    const rules = ((await api.get('/api/v1/rules')).body.items as any[]).map((r) => [r.id, r.name, r.preset, r.conditions, r.groupId, r.policyId]);
     const wordLists = [];
     for (const l of (await api.get('/api/v1/word-lists')).body.items as any[]) {
       const words = (await api.get(`/api/v1/word-lists/${l.id}/words?limit=200`)).body.items as any[];
-      wordLists.push([l.id, l.name, l.groupId, words.map((w) => [w.word, w.action])]);
+      wordLists.push([l.id, l.name, l.groupId, words.map((w) => [w.word, w.action]), l.policyId]);
     }
-    const policies = ((await api.get('/api/v1/policies')).body.items as any[]).map((p) => [p.id, p.name, p.settings, p.groupCount]);
-    const admins = ((await api.get('/api/v1/admins')).body.items as any[]).map((a) => [a.id, a.groupId, a.identityId, a.name, a.addedBy]);
+    const policies = ((await api.get('/api/v1/policies')).body.items as any[]).map((p) => [p.id, p.name, p.settings, p.groupCount, p.rules, p.welcome]);
+    const admins = ((await api.get('/api/v1/admins')).body.items as any[]).map((a) => [a.id, a.groupId, a.identityId, a.name, a.addedBy, a.policyId]);
     return { groups: out, team, rules, wordLists, policies, admins };
   } finally {
     await server.close();
@@ -191,13 +191,16 @@ describe('shequn CLI', () => {
         actions: [{ type: 'reply', template: '资料链接', mention: true, quote: true }],
       });
       assert.equal(rule.status, 201);
-      const policy = await api.post('/api/v1/policies', { name: '严格', settings: { flood: { maxMessages: 4 } } });
+      const policy = await api.post('/api/v1/policies', { name: '严格', settings: { flood: { maxMessages: 4 } }, rules: '严格群规' });
       assert.equal(policy.status, 201);
+      assert.equal((await api.put(`/api/v1/policies/${policy.body.id}/welcome`, { enabled: true, template: '模板欢迎' })).status, 200);
+      assert.equal((await api.post('/api/v1/word-lists', { name: '模板词', policyId: policy.body.id, words: [{ word: '代写', action: 'warn' }] })).status, 201);
       assert.equal((await api.post(`/api/v1/policies/${policy.body.id}/apply`, { groupIds: [group.id] })).status, 200);
       assert.equal((await api.put(`/api/v1/groups/${group.id}/settings`, { overrides: { ads: { allowDomains: ['example.com'] } } })).status, 200);
       assert.equal((await member.join(group.inviteUrl, '小红')).status, 201);
       const [xiaohong] = (await api.get(`/api/v1/groups/${group.id}/members`)).body.items;
       assert.equal((await api.post('/api/v1/admins', { identityId: xiaohong.identityId, groupId: group.id })).status, 201);
+      assert.equal((await api.post('/api/v1/admins', { identityId: xiaohong.identityId, policyId: policy.body.id })).status, 201);
       await member.connect();
       member.say('大家好');
       member.say('有资料吗');
@@ -212,10 +215,18 @@ describe('shequn CLI', () => {
     assert.ok(g);
     assert.equal(g.memberCount, 1);
     assert.equal(g.messageCount, 4, 'welcome, two messages, one reply');
-    assert.deepEqual(original.wordLists.map((l) => [l[1], l[3]]), [['广告词', [['发票', 'alert'], ['微信', 'block']]]], 'the word list is part of the workspace');
-    assert.deepEqual(original.policies.map((p) => [p[1], p[2], p[3]]), [['严格', { flood: { maxMessages: 4 } }, 1]], 'the template is part of the workspace');
+    const p = original.policies[0]!;
+    assert.deepEqual(
+      original.wordLists.map((l) => [l[1], l[3], l[4]]),
+      [
+        ['广告词', [['发票', 'alert'], ['微信', 'block']], null],
+        ['模板词', [['代写', 'warn']], p[0]],
+      ],
+      'the word lists are part of the workspace, the template’s too',
+    );
+    assert.deepEqual(original.policies.map((x) => x.slice(1)), [['严格', { flood: { maxMessages: 4 } }, 1, '严格群规', { enabled: true, template: '模板欢迎' }]], 'the template is part of the workspace, with its welcome and rules text');
     assert.deepEqual(g.settings.slice(1), [{ ads: { allowDomains: ['example.com'] } }, ['ads.allowDomains']], 'so are the group’s template and overrides');
-    assert.deepEqual(original.admins.map((a) => [a[1], a[3]]), [[g.id, '小红']], 'and its admins');
+    assert.deepEqual(new Set(original.admins.map((a) => JSON.stringify([a[1], a[3], a[5]]))), new Set([JSON.stringify([g.id, '小红', null]), JSON.stringify([null, '小红', p[0]])]), 'and its admins, the template’s too');
     assert.deepEqual(g.roles, [['小红', 'admin']]);
   });
 
@@ -250,7 +261,7 @@ describe('shequn CLI', () => {
 
     const mig = await shequn(['migrate', '--database-url', db.url], tmp);
     assert.equal(mig.code, 0, mig.stderr);
-    assert.match(mig.stdout, /applied 0001_initial, 0002_word_lists, 0003_cases, 0004_enforcement, 0005_outbox_by_group, 0006_direct_messages to PostgreSQL/);
+    assert.match(mig.stdout, /applied 0001_initial, 0002_word_lists, 0003_cases, 0004_enforcement, 0005_outbox_by_group, 0006_direct_messages, 0007_policy_scoped_items to PostgreSQL/);
     const imp = await shequn(['import', '--database-url', db.url, '-i', exportFile], tmp);
     assert.equal(imp.code, 0, imp.stderr);
     assert.deepEqual(await snapshot(storeOf('postgres', { kind: 'postgres', url: db.url }, pgDir)), original);

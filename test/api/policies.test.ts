@@ -18,6 +18,9 @@ function assertError(r: ApiResponse<any>, status: number, code: string, message?
   if (message) assert.match(r.body.error.message, message);
 }
 
+/** A group made through the API has its own (default) welcome and nothing else of its own. */
+const NOTHING_ELSE_OWN = { ownWelcome: true, ownRules: false, own: { keywordReplies: 0, wordLists: 0, admins: 0 } };
+
 for (const engine of ENGINES) {
   describe(`group settings and policy templates (${engine})`, () => {
     let server: TestServer;
@@ -105,8 +108,8 @@ for (const engine of ENGINES) {
 
       const groups = await api.get(`/api/v1/policies/${strict.id}/groups`);
       assert.deepEqual(groups.body.items, [
-        { groupId: g1.id, groupName: '一群', overrides: ['ads.allowDomains', 'flood.maxMessages'], differs: ['ads.allowDomains', 'flood.maxMessages'] },
-        { groupId: g2.id, groupName: '二群', overrides: [], differs: [] },
+        { groupId: g1.id, groupName: '一群', overrides: ['ads.allowDomains', 'flood.maxMessages'], differs: ['ads.allowDomains', 'flood.maxMessages'], ...NOTHING_ELSE_OWN },
+        { groupId: g2.id, groupName: '二群', overrides: [], differs: [], ...NOTHING_ELSE_OWN },
       ]);
       assert.equal((await api.get(`/api/v1/policies/${strict.id}`)).body.groupCount, 2);
     });
@@ -121,7 +124,7 @@ for (const engine of ENGINES) {
       assert.equal(s2.effective.flood.perSeconds, 5, 'the group’s override');
       assert.deepEqual(s2.differs, ['flood.perSeconds']);
       const groups = (await api.get(`/api/v1/policies/${strict.id}/groups`)).body.items;
-      assert.deepEqual(groups.find((g: any) => g.groupId === g2.id), { groupId: g2.id, groupName: '二群', overrides: ['flood.perSeconds'], differs: ['flood.perSeconds'] });
+      assert.deepEqual(groups.find((g: any) => g.groupId === g2.id), { groupId: g2.id, groupName: '二群', overrides: ['flood.perSeconds'], differs: ['flood.perSeconds'], ...NOTHING_ELSE_OWN });
       const audit = (await api.get('/api/v1/audit-log')).body.items.find((e: any) => e.action === 'policy.update');
       assert.match(audit.summary, /flood\.maxMessages, flood\.perSeconds for 2 groups/);
     });

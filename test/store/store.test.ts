@@ -104,8 +104,8 @@ for (const engine of ENGINES) {
     });
 
     test('migrations apply once; a second migrate is a no-op', async () => {
-      assert.deepEqual(await store.pendingMigrations(), ['0001_initial', '0002_word_lists', '0003_cases', '0004_enforcement', '0005_outbox_by_group', '0006_direct_messages']);
-      assert.deepEqual(record('migrate 1', await migrateOrThrow(store)), ['0001_initial', '0002_word_lists', '0003_cases', '0004_enforcement', '0005_outbox_by_group', '0006_direct_messages']);
+      assert.deepEqual(await store.pendingMigrations(), ['0001_initial', '0002_word_lists', '0003_cases', '0004_enforcement', '0005_outbox_by_group', '0006_direct_messages', '0007_policy_scoped_items']);
+      assert.deepEqual(record('migrate 1', await migrateOrThrow(store)), ['0001_initial', '0002_word_lists', '0003_cases', '0004_enforcement', '0005_outbox_by_group', '0006_direct_messages', '0007_policy_scoped_items']);
       assert.deepEqual(record('migrate 2', await migrateOrThrow(store)), []);
       assert.deepEqual(await store.pendingMigrations(), []);
       // A second handle on the same store sees it migrated too.
@@ -381,7 +381,7 @@ for (const engine of ENGINES) {
       const otherGroup = keywordReplyRule({ id: newId(), groupId: groupB.id, name: 'B only', keywords: ['b'], reply: 'b' });
       const welcome = welcomeRule({ id: newId(), groupId: groupA.id, template: '欢迎 {nickname}' });
       const stored = await rules.insertRule(db, ws.id, groupRule, T0);
-      assert.deepEqual(stored, { ...groupRule, workspaceId: ws.id, createdAt: T0, updatedAt: T0 });
+      assert.deepEqual(stored, { ...groupRule, workspaceId: ws.id, policyId: null, createdAt: T0, updatedAt: T0 });
       assert.deepEqual(await rules.getRule(db, groupRule.id), stored, 'read back equal, JSON included');
       await rules.insertRule(db, ws.id, wide, T0 + 1);
       await rules.insertRule(db, ws.id, otherGroup, T0 + 2);
@@ -401,7 +401,7 @@ for (const engine of ENGINES) {
       const changed: Rule = { ...groupRule, name: '资料 v2', enabled: false, stopAfterMatch: false, conditions: [{ type: 'keyword', keywords: ['课件'], mode: 'exact' }] };
       await rules.replaceRule(db, changed, T0 + 10);
       const after = await rules.getRule(db, groupRule.id);
-      assert.deepEqual(after, { ...changed, workspaceId: ws.id, createdAt: T0, updatedAt: T0 + 10 });
+      assert.deepEqual(after, { ...changed, workspaceId: ws.id, policyId: null, createdAt: T0, updatedAt: T0 + 10 });
       record('rules', await rules.listRules(db, ws.id));
       await rules.deleteRule(db, otherGroup.id);
       assert.equal(await rules.getRule(db, otherGroup.id), undefined);

@@ -5,13 +5,14 @@ import { addGroupAdmin, getGroupAdmin, listGroupAdmins, removeGroupAdmin } from 
 import { writeAudit } from '../../store/repos/audit.ts';
 import { auth, HttpError, notFound, type AuthContext, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
-import { ownGroup } from '../services/groups.ts';
+import { ownScope } from '../services/groups.ts';
 
 type AdminRow = Awaited<ReturnType<typeof listGroupAdmins>>[number];
 
 const adminDto = (r: AdminRow): GroupAdmin => ({
   id: r.id,
   groupId: r.group_id,
+  policyId: r.policy_id,
   identityId: r.identity_id,
   contactId: r.contact_id,
   platformUserId: r.platform_user_id,
@@ -21,8 +22,8 @@ const adminDto = (r: AdminRow): GroupAdmin => ({
 });
 
 /**
- * Shequn's own admin lists (beyond a platform's cap on admins): per group, or for every group of
- * the workspace. Admins may moderate from the chat and are spared automatic moderation, so every
+ * Shequn's own admin lists (beyond a platform's cap on admins): per group, per template (every
+ * group following it), or for every group of the workspace. Admins may moderate from the chat and are spared automatic moderation, so every
  * change drops the engine's caches.
  */
 export function adminRoutes(app: ZodApp, rt: Runtime) {
@@ -41,11 +42,16 @@ export function adminRoutes(app: ZodApp, rt: Runtime) {
     method: 'GET',
     url: '/api/v1/admins',
     config: { permission: 'groups:read' },
-    schema: { tags: ['admins'], summary: 'Shequn admins of the workspace; with groupId, that group’s own and the workspace-wide ones', querystring: GroupAdminQuery, response: { 200: Items(GroupAdmin) } },
+    schema: {
+      tags: ['admins'],
+      summary: 'Shequn admins of the workspace; with groupId, the ones in force in that group (its own, its template’s, the workspace-wide ones); with policyId, that template’s own',
+      querystring: GroupAdminQuery,
+      response: { 200: Items(GroupAdmin) },
+    },
     handler: async (req) => {
       const a = auth(req);
-      if (req.query.groupId !== undefined) await ownGroup(store.db, a, req.query.groupId);
-      const rows = await listGroupAdmins(store.db, a.workspaceId, req.query.groupId);
+      await ownScope(store.db, a, { groupId: req.query.groupId ?? null, policyId: req.query.policyId ?? null });
+      const rows = await listGroupAdmins(store.db, a.workspaceId, req.query.groupId, req.query.policyId);
       return { items: rows.map(adminDto) };
     },
   });
@@ -56,25 +62,26 @@ export function adminRoutes(app: ZodApp, rt: Runtime) {
     config: { permission: 'admins:write' },
     schema: {
       tags: ['admins'],
-      summary: 'Make someone a Shequn admin of a group (or, with groupId null, of every group on their channel); adding an existing admin again returns it (200)',
+      summary:
+        'Make someone a Shequn admin of a group, of every group following a template (policyId), or (both null) of every group on their channel; adding an existing admin again returns it (200)',
       body: GroupAdminCreate,
       response: { 200: GroupAdmin, 201: GroupAdmin },
     },
     handler: async (req, reply) => {
       const a = auth(req);
-      const { identityId, groupId } = req.body;
+      const { identityId, groupId, policyId } = req.body;
       const result = await store.transaction(async (trx) => {
         const identity = await trx.selectFrom('identities').select(['id', 'workspace_id', 'channel_account_id', 'display_name', 'is_bot']).where('id', '=', identityId).executeTakeFirst();
         if (!identity || identity.workspace_id !== a.workspaceId) throw notFound('identity');
         if (identity.is_bot === 1) throw new HttpError(422, 'is_bot', `${identity.display_name} is a bot; only people can be admins`);
-        const group = groupId === null ? null : await ownGroup(trx, a, groupId);
+        const { group, policy } = await ownScope(trx, a, { groupId, policyId });
         if (group && group.channel_account_id !== identity.channel_account_id) {
           throw new HttpError(422, 'wrong_channel', `${identity.display_name} is on another channel than ${group.name} and could never act there`);
         }
-        const { row, created } = await addGroupAdmin(trx, { workspaceId: a.workspaceId, groupId, identityId, addedByName: a.name, now: rt.now() });
+        const { row, created } = await addGroupAdmin(trx, { workspaceId: a.workspaceId, groupId, policyId, identityId, addedByName: a.name, now: rt.now() });
         if (created) {
-          const scope = group ? `of ${group.name}` : 'of every group';
-          await audit(trx, a, 'admin.add', row.id, `made ${identity.display_name} an admin ${scope}`, { identityId, groupId });
+          const scope = group ? `of ${group.name}` : policy ? `of the groups following template ${policy.name}` : 'of every group';
+          await audit(trx, a, 'admin.add', row.id, `made ${identity.display_name} an admin ${scope}`, { identityId, groupId, policyId });
         }
         return { admin: await view(trx, a, row.id), created };
       });
@@ -93,8 +100,9 @@ export function adminRoutes(app: ZodApp, rt: Runtime) {
       await store.transaction(async (trx) => {
         const admin = await view(trx, a, req.params.id);
         await removeGroupAdmin(trx, a.workspaceId, admin.id);
-        const group = admin.groupId === null ? null : await ownGroup(trx, a, admin.groupId);
-        await audit(trx, a, 'admin.remove', admin.id, `${admin.name} is no longer an admin ${group ? `of ${group.name}` : 'of every group'}`, { identityId: admin.identityId, groupId: admin.groupId });
+        const { group, policy } = await ownScope(trx, a, admin);
+        const scope = group ? `of ${group.name}` : policy ? `of the groups following template ${policy.name}` : 'of every group';
+        await audit(trx, a, 'admin.remove', admin.id, `${admin.name} is no longer an admin ${scope}`, { identityId: admin.identityId, groupId: admin.groupId, policyId: admin.policyId });
       });
       rt.engine.invalidate(a.workspaceId);
       return reply.status(204).send(null);

@@ -11,7 +11,8 @@ import { createGroup, listGroupsWithStats, updateGroup } from '../../store/repos
 import { listGroupMessages } from '../../store/repos/messages.ts';
 import { enqueueIntents } from '../../store/repos/outbox.ts';
 import { countMembers, listMembers } from '../../store/repos/people.ts';
-import { findWelcomeRule, insertRule, replaceRule, ruleFromRow } from '../../store/repos/rules.ts';
+import { getPolicy, listPolicies } from '../../store/repos/policies.ts';
+import { deleteRule, findPolicyWelcomeRule, findWelcomeRule, insertRule, replaceRule, ruleFromRow } from '../../store/repos/rules.ts';
 import { groupDto, memberDto, messageDto } from '../dto.ts';
 import { auth, HttpError, notFound, type AuthContext, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
@@ -26,7 +27,9 @@ export function groupRoutes(app: ZodApp, rt: Runtime) {
     const [row] = await listGroupsWithStats(db, workspaceId, id);
     if (!row) throw notFound('group');
     const account = rt.account(row.channel_account_id);
-    return groupDto(row, (account?.kind ?? 'webchat') as Group['channelKind'], await findWelcomeRule(db, id), rt.config.publicUrl);
+    const policy = row.policy_id === null ? undefined : await getPolicy(db, row.policy_id);
+    const welcomes = { own: await findWelcomeRule(db, id), policy: policy ? { id: policy.id, name: policy.name, rules: policy.rules, welcome: await findPolicyWelcomeRule(db, policy.id) } : null };
+    return groupDto(row, (account?.kind ?? 'webchat') as Group['channelKind'], welcomes, rt.config.publicUrl);
   }
 
   function audit(db: Db, a: AuthContext, action: string, groupId: string, summary: string, details?: unknown) {
@@ -41,12 +44,14 @@ export function groupRoutes(app: ZodApp, rt: Runtime) {
     handler: async (req) => {
       const a = auth(req);
       const rows = await listGroupsWithStats(store.db, a.workspaceId);
-      const welcomes = await store.db.selectFrom('rules').selectAll().where('workspace_id', '=', a.workspaceId).where('preset', '=', 'welcome').execute();
-      const byGroup = new Map(welcomes.map((w) => [w.group_id, w]));
+      const welcomes = (await store.db.selectFrom('rules').selectAll().where('workspace_id', '=', a.workspaceId).where('preset', '=', 'welcome').execute()).map(ruleFromRow);
+      const byGroup = new Map(welcomes.flatMap((w) => (w.groupId === null ? [] : [[w.groupId, w] as const])));
+      const byPolicy = new Map(welcomes.flatMap((w) => (w.policyId === null ? [] : [[w.policyId, w] as const])));
+      const policies = new Map((await listPolicies(store.db, a.workspaceId)).map((p) => [p.id, { id: p.id, name: p.name, rules: p.rules, welcome: byPolicy.get(p.id) }]));
       return {
         items: rows.map((row) => {
-          const w = byGroup.get(row.id);
-          return groupDto(row, (rt.account(row.channel_account_id)?.kind ?? 'webchat') as Group['channelKind'], w && ruleFromRow(w), rt.config.publicUrl);
+          const welcome = { own: byGroup.get(row.id), policy: (row.policy_id === null ? undefined : policies.get(row.policy_id)) ?? null };
+          return groupDto(row, (rt.account(row.channel_account_id)?.kind ?? 'webchat') as Group['channelKind'], welcome, rt.config.publicUrl);
         }),
       };
     },
@@ -98,7 +103,7 @@ export function groupRoutes(app: ZodApp, rt: Runtime) {
     method: 'PATCH',
     url: '/api/v1/groups/:id',
     config: { permission: 'groups:write' },
-    schema: { tags: ['groups'], summary: 'Rename a group or change its rules (群规)', params: IdParams, body: GroupPatch, response: { 200: Group } },
+    schema: { tags: ['groups'], summary: 'Rename a group or change its rules (群规; empty: its template’s, if it follows one)', params: IdParams, body: GroupPatch, response: { 200: Group } },
     handler: async (req) => {
       const a = auth(req);
       await store.transaction(async (trx) => {
@@ -115,7 +120,7 @@ export function groupRoutes(app: ZodApp, rt: Runtime) {
     method: 'PUT',
     url: '/api/v1/groups/:id/welcome',
     config: { permission: 'rules:write' },
-    schema: { tags: ['groups'], summary: 'Set the welcome message (a preset automation rule)', params: IdParams, body: WelcomePut, response: { 200: Group } },
+    schema: { tags: ['groups'], summary: 'Set the group’s own welcome message (a preset automation rule; it replaces its template’s)', params: IdParams, body: WelcomePut, response: { 200: Group } },
     handler: async (req) => {
       const a = auth(req);
       const now = rt.now();
@@ -126,6 +131,26 @@ export function groupRoutes(app: ZodApp, rt: Runtime) {
         if (existing) await replaceRule(trx, rule, now);
         else await insertRule(trx, a.workspaceId, rule, now);
         await audit(trx, a, 'group.welcome', group.id, `${req.body.enabled ? 'set' : 'disabled'} the welcome of ${group.name}`, { before: replyTemplate(existing) ?? null, after: req.body });
+      });
+      rt.engine.invalidate(a.workspaceId);
+      return view(store.db, a.workspaceId, req.params.id);
+    },
+  });
+
+  app.route({
+    method: 'DELETE',
+    url: '/api/v1/groups/:id/welcome',
+    config: { permission: 'rules:write' },
+    schema: { tags: ['groups'], summary: 'Reset the welcome to the template’s: drop the group’s own welcome', params: IdParams, response: { 200: Group } },
+    handler: async (req) => {
+      const a = auth(req);
+      await store.transaction(async (trx) => {
+        const group = await ownGroup(trx, a, req.params.id);
+        if (group.policy_id === null) throw new HttpError(409, 'no_policy', `${group.name} follows no template; disable its welcome instead`);
+        const existing = await findWelcomeRule(trx, group.id);
+        if (!existing) throw new HttpError(409, 'no_welcome', `${group.name} already uses its template’s welcome`);
+        await deleteRule(trx, existing.id);
+        await audit(trx, a, 'group.welcome', group.id, `${group.name} now uses its template’s welcome`, { before: replyTemplate(existing) ?? null, after: null });
       });
       rt.engine.invalidate(a.workspaceId);
       return view(store.db, a.workspaceId, req.params.id);

@@ -1,21 +1,40 @@
 import { z } from 'zod';
-import { GroupSettingsOut, GroupSettingsPut, IdParams, Items, Policy, PolicyApplied, PolicyApply, PolicyGroups, PolicyInput } from '../../shared/api.ts';
+import { replyTemplate, welcomeRule } from '../../core/rules.ts';
+import { GroupSettingsOut, GroupSettingsPut, IdParams, Items, Policy, PolicyApplied, PolicyApply, PolicyGroups, PolicyInput, WelcomePut } from '../../shared/api.ts';
 import { compactPatch, differences, patchFields, resolveSettings, unsupportedSettings, type GroupSettingsPatch } from '../../shared/group-settings.ts';
 import type { Db } from '../../store/index.ts';
 import { writeAudit } from '../../store/repos/audit.ts';
-import { applyPolicy, createPolicy, deletePolicy, findPolicyByName, getPolicy, listPolicies, listPolicyGroups, setGroupSettings, setLockedUntil, updatePolicy } from '../../store/repos/policies.ts';
+import { applyPolicy, createPolicy, deletePolicy, findPolicyByName, getPolicy, listPolicies, listPolicyGroups, resetGroupTexts, setGroupSettings, setLockedUntil, updatePolicy } from '../../store/repos/policies.ts';
+import { deleteRule, findPolicyWelcomeRule, insertRule, replaceRule, ruleFromRow, type StoredRule } from '../../store/repos/rules.ts';
+import { newId } from '../../store/ids.ts';
 import { auth, HttpError, notFound, type AuthContext, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
-import { ownGroup } from '../services/groups.ts';
+import { ownGroup, ownPolicy } from '../services/groups.ts';
 import { loadGroupSettings, parsePatch } from '../services/settings.ts';
 
 /** How many unknown ids an error message names (the details carry them all). */
 const NAMED_IDS = 10;
 
+/** What a template's row and welcome rule look like through the API. */
+function policyDto(p: { id: string; name: string; settings: string; rules: string; group_count: number | null; created_at: number; updated_at: number }, welcome: StoredRule | undefined): Policy {
+  return {
+    id: p.id,
+    name: p.name,
+    settings: parsePatch(p.settings),
+    welcome: welcome ? { enabled: welcome.enabled, template: replyTemplate(welcome) ?? '' } : null,
+    rules: p.rules,
+    groupCount: Number(p.group_count ?? 0),
+    createdAt: p.created_at,
+    updatedAt: p.updated_at,
+  };
+}
+
 /**
  * A group's settings (its template and its own overrides, the lockdown) and the policy templates
- * many groups follow: create, edit, apply to many groups at once, see which groups differ.
- * Every change is audited in its transaction and drops the engine's cached group settings.
+ * many groups follow: create, edit (settings, welcome, rules text), apply to many groups at once,
+ * see which groups differ. A template's keyword replies, word lists and admins are the rules,
+ * word-list and admin routes with a policyId. Every change is audited in its transaction and
+ * drops the engine's caches.
  */
 export function policyRoutes(app: ZodApp, rt: Runtime) {
   const { store } = rt;
@@ -32,16 +51,10 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
     };
   }
 
-  async function ownPolicy(db: Db, a: AuthContext, id: string) {
-    const p = await getPolicy(db, id);
-    if (!p || p.workspace_id !== a.workspaceId) throw notFound('policy');
-    return p;
-  }
-
   async function policyView(db: Db, a: AuthContext, id: string): Promise<Policy> {
     const [p] = await listPolicies(db, a.workspaceId, id);
     if (!p) throw notFound('policy');
-    return { id: p.id, name: p.name, settings: parsePatch(p.settings), groupCount: Number(p.group_count ?? 0), createdAt: p.created_at, updatedAt: p.updated_at };
+    return policyDto(p, await findPolicyWelcomeRule(db, p.id));
   }
 
   /** Template names are what operators pick from: one name, one template. */
@@ -161,8 +174,11 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
     config: { permission: 'groups:read' },
     schema: { tags: ['policies'], summary: 'Policy templates, by name, with how many groups follow each', response: { 200: Items(Policy) } },
     handler: async (req) => {
-      const rows = await listPolicies(store.db, auth(req).workspaceId);
-      return { items: rows.map((p) => ({ id: p.id, name: p.name, settings: parsePatch(p.settings), groupCount: Number(p.group_count ?? 0), createdAt: p.created_at, updatedAt: p.updated_at })) };
+      const a = auth(req);
+      const rows = await listPolicies(store.db, a.workspaceId);
+      const welcomes = await store.db.selectFrom('rules').selectAll().where('workspace_id', '=', a.workspaceId).where('policy_id', 'is not', null).where('preset', '=', 'welcome').execute();
+      const byPolicy = new Map(welcomes.map((w) => [w.policy_id, ruleFromRow(w)]));
+      return { items: rows.map((p) => policyDto(p, byPolicy.get(p.id))) };
     },
   });
 
@@ -170,13 +186,13 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
     method: 'POST',
     url: '/api/v1/policies',
     config: { permission: 'policies:write' },
-    schema: { tags: ['policies'], summary: 'Create a template: the settings it sets (the rest follow the defaults)', body: PolicyInput, response: { 201: Policy } },
+    schema: { tags: ['policies'], summary: 'Create a template: the settings it sets (the rest follow the defaults) and its rules text', body: PolicyInput, response: { 201: Policy } },
     handler: async (req, reply) => {
       const a = auth(req);
       const settings = compactPatch(req.body.settings);
       const created = await store.transaction(async (trx) => {
         await requireFreeName(trx, a, req.body.name);
-        const p = await createPolicy(trx, { workspaceId: a.workspaceId, name: req.body.name, settings: JSON.stringify(settings), now: rt.now() });
+        const p = await createPolicy(trx, { workspaceId: a.workspaceId, name: req.body.name, settings: JSON.stringify(settings), rules: req.body.rules ?? '', now: rt.now() });
         await audit(trx, a, { action: 'policy.create', targetType: 'policy', targetId: p.id, summary: `created template ${p.name} (sets ${few(patchFields(settings))})`, details: { settings } });
         return policyView(trx, a, p.id);
       });
@@ -196,7 +212,13 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
     method: 'PUT',
     url: '/api/v1/policies/:id',
     config: { permission: 'policies:write' },
-    schema: { tags: ['policies'], summary: 'Replace a template’s name and settings; every group following it gets the change (except the fields it overrides)', params: IdParams, body: PolicyInput, response: { 200: Policy } },
+    schema: {
+      tags: ['policies'],
+      summary: 'Replace a template’s name, settings and (when given) rules text; every group following it gets the change (except what it sets itself)',
+      params: IdParams,
+      body: PolicyInput,
+      response: { 200: Policy },
+    },
     handler: async (req) => {
       const a = auth(req);
       const settings = compactPatch(req.body.settings);
@@ -204,20 +226,21 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
         const before = await ownPolicy(trx, a, req.params.id);
         await requireFreeName(trx, a, req.body.name, before.id);
         const old = parsePatch(before.settings);
-        await updatePolicy(trx, before.id, { name: req.body.name, settings: JSON.stringify(settings), now: rt.now() });
+        const rules = req.body.rules ?? before.rules;
+        await updatePolicy(trx, before.id, { name: req.body.name, settings: JSON.stringify(settings), rules, now: rt.now() });
         await refuseUnsupported(
           trx,
           (await trx.selectFrom('groups').select('id').where('policy_id', '=', before.id).execute()).map((g) => g.id),
         );
         const view = await policyView(trx, a, before.id);
-        const changed = differences(resolveSettings(old), resolveSettings(settings));
+        const changed = [...differences(resolveSettings(old), resolveSettings(settings)), ...(rules === before.rules ? [] : ['rules'])];
         const renamed = before.name === req.body.name ? '' : ` (renamed from ${before.name})`;
         await audit(trx, a, {
           action: 'policy.update',
           targetType: 'policy',
           targetId: before.id,
           summary: `template ${view.name}${renamed}: changed ${few(changed)} for ${view.groupCount} groups`,
-          details: { before: { name: before.name, settings: old }, after: { name: view.name, settings } },
+          details: { before: { name: before.name, settings: old, rules: before.rules }, after: { name: view.name, settings, rules } },
         });
         return view;
       });
@@ -230,7 +253,12 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
     method: 'DELETE',
     url: '/api/v1/policies/:id',
     config: { permission: 'policies:write' },
-    schema: { tags: ['policies'], summary: 'Delete a template; its groups keep their own overrides and follow the defaults for the rest', params: IdParams, response: { 204: z.null() } },
+    schema: {
+      tags: ['policies'],
+      summary: 'Delete a template with its keyword replies, word lists and admins; its groups keep their own overrides and follow the defaults for the rest',
+      params: IdParams,
+      response: { 204: z.null() },
+    },
     handler: async (req, reply) => {
       const a = auth(req);
       await store.transaction(async (trx) => {
@@ -244,12 +272,60 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
   });
 
   app.route({
+    method: 'PUT',
+    url: '/api/v1/policies/:id/welcome',
+    config: { permission: 'rules:write' },
+    schema: { tags: ['policies'], summary: 'Set the welcome of the template’s groups that have none of their own', params: IdParams, body: WelcomePut, response: { 200: Policy } },
+    handler: async (req) => {
+      const a = auth(req);
+      const out = await store.transaction(async (trx) => {
+        const policy = await ownPolicy(trx, a, req.params.id);
+        const existing = await findPolicyWelcomeRule(trx, policy.id);
+        const rule = welcomeRule({ id: existing?.id ?? newId(), groupId: null, template: req.body.template, enabled: req.body.enabled });
+        if (existing) await replaceRule(trx, rule, rt.now(), policy.id);
+        else await insertRule(trx, a.workspaceId, rule, rt.now(), policy.id);
+        await audit(trx, a, {
+          action: 'policy.welcome',
+          targetType: 'policy',
+          targetId: policy.id,
+          summary: `${req.body.enabled ? 'set' : 'disabled'} the welcome of template ${policy.name}`,
+          details: { before: replyTemplate(existing) ?? null, after: req.body },
+        });
+        return policyView(trx, a, policy.id);
+      });
+      rt.engine.invalidate(a.workspaceId);
+      return out;
+    },
+  });
+
+  app.route({
+    method: 'DELETE',
+    url: '/api/v1/policies/:id/welcome',
+    config: { permission: 'rules:write' },
+    schema: { tags: ['policies'], summary: 'Remove the template’s welcome: its groups without one of their own welcome nobody', params: IdParams, response: { 200: Policy } },
+    handler: async (req) => {
+      const a = auth(req);
+      const out = await store.transaction(async (trx) => {
+        const policy = await ownPolicy(trx, a, req.params.id);
+        const existing = await findPolicyWelcomeRule(trx, policy.id);
+        if (!existing) throw new HttpError(409, 'no_welcome', `template ${policy.name} has no welcome`);
+        await deleteRule(trx, existing.id);
+        await audit(trx, a, { action: 'policy.welcome', targetType: 'policy', targetId: policy.id, summary: `removed the welcome of template ${policy.name}`, details: { before: replyTemplate(existing) ?? null, after: null } });
+        return policyView(trx, a, policy.id);
+      });
+      rt.engine.invalidate(a.workspaceId);
+      return out;
+    },
+  });
+
+  app.route({
     method: 'POST',
     url: '/api/v1/policies/:id/apply',
     config: { permission: 'policies:write' },
     schema: {
       tags: ['policies'],
-      summary: 'Make groups follow this template (with resetOverrides, drop their own overrides too); says what changed in each',
+      summary:
+        'Make groups follow this template (with resetOverrides, drop their own overrides too, and their own welcome and rules text where the template has them); says what changed in each',
       params: IdParams,
       body: PolicyApply,
       response: { 200: PolicyApplied },
@@ -260,7 +336,7 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
       const reset = req.body.resetOverrides;
       const out = await store.transaction(async (trx) => {
         const policy = await ownPolicy(trx, a, req.params.id);
-        const found = await trx.selectFrom('groups').select(['id', 'name', 'settings', 'policy_id']).where('workspace_id', '=', a.workspaceId).where('id', 'in', ids).execute();
+        const found = await trx.selectFrom('groups').select(['id', 'name', 'settings', 'policy_id', 'rules']).where('workspace_id', '=', a.workspaceId).where('id', 'in', ids).execute();
         const byId = new Map(found.map((g) => [g.id, g]));
         const missing = ids.filter((id) => !byId.has(id));
         if (missing.length > 0) {
@@ -274,6 +350,9 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
         const groups = ids.flatMap((id) => byId.get(id) ?? []);
         const template = parsePatch(policy.settings);
         const base = resolveSettings(template);
+        const texts = { welcome: reset && (await findPolicyWelcomeRule(trx, policy.id)) !== undefined, rules: reset && policy.rules !== '' };
+        const ownRules = new Set(groups.filter((g) => g.rules !== '').map((g) => g.id));
+        const ownWelcome = await resetGroupTexts(trx, ids, { ...texts, now: rt.now() });
         const items = groups.map((g) => {
           const overrides = parsePatch(g.settings);
           const previous = g.policy_id === null ? undefined : templates.get(g.policy_id);
@@ -284,7 +363,7 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
             groupName: g.name,
             previousPolicy: previous && g.policy_id !== null ? { id: g.policy_id, name: previous.name } : null,
             changed: differences(resolveSettings(previous?.settings, overrides), after),
-            reset: reset ? patchFields(overrides) : [],
+            reset: reset ? [...patchFields(overrides), ...(ownWelcome.has(g.id) ? ['welcome'] : []), ...(texts.rules && ownRules.has(g.id) ? ['rules'] : [])] : [],
             differs: differences(base, after),
           };
         });
@@ -309,7 +388,12 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
     method: 'GET',
     url: '/api/v1/policies/:id/groups',
     config: { permission: 'groups:read' },
-    schema: { tags: ['policies'], summary: 'The groups following a template, what each overrides and where it differs from the template', params: IdParams, response: { 200: PolicyGroups } },
+    schema: {
+      tags: ['policies'],
+      summary: 'The groups following a template: what each overrides, where it differs from the template, whether it has its own welcome and rules text, and what it adds of its own',
+      params: IdParams,
+      response: { 200: PolicyGroups },
+    },
     handler: async (req) => {
       const policy = await ownPolicy(store.db, auth(req), req.params.id);
       const template = parsePatch(policy.settings);
@@ -318,7 +402,15 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
       return {
         items: rows.map((g) => {
           const overrides = parsePatch(g.settings);
-          return { groupId: g.id, groupName: g.name, overrides: patchFields(overrides), differs: differences(base, resolveSettings(template, overrides)) };
+          return {
+            groupId: g.id,
+            groupName: g.name,
+            overrides: patchFields(overrides),
+            differs: differences(base, resolveSettings(template, overrides)),
+            ownWelcome: Number(g.welcome_count ?? 0) > 0,
+            ownRules: g.rules !== '',
+            own: { keywordReplies: Number(g.rule_count ?? 0), wordLists: Number(g.word_list_count ?? 0), admins: Number(g.admin_count ?? 0) },
+          };
         }),
       };
     },

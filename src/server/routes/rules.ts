@@ -9,7 +9,7 @@ import { capabilityFor, missingCapabilities, type Capability } from '../../core/
 import { ruleDto } from '../dto.ts';
 import { auth, HttpError, notFound, type AuthContext, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
-import { ownGroup } from '../services/groups.ts';
+import { ownScope } from '../services/groups.ts';
 
 type RuleBody = z.output<typeof RuleInput>;
 
@@ -41,8 +41,8 @@ export function ruleRoutes(app: ZodApp, rt: Runtime) {
    * and every group it invites into is the workspace's and has an invite link.
    */
   async function validated(db: Db, a: AuthContext, id: string, body: RuleBody): Promise<Rule> {
-    if (body.groupId !== null) {
-      const group = await ownGroup(db, a, body.groupId);
+    const { group } = await ownScope(db, a, body);
+    if (group) {
       const connector = rt.connector(group.channel_account_id);
       const toGroup = !(body.trigger.type === 'message' && body.trigger.scope === 'direct');
       const missing = connector ? missingCapabilities(connector.capabilities, needs(body.actions, toGroup)) : [];
@@ -58,7 +58,8 @@ export function ruleRoutes(app: ZodApp, rt: Runtime) {
       const linkless = found.filter((f) => f.invite_code === null);
       if (linkless.length > 0) throw new HttpError(422, 'no_invite_link', `${linkless.map((f) => f.name).join(', ')} has no invite link to send`, { groupIds: linkless.map((f) => f.id) });
     }
-    return { id, ...body };
+    const { policyId: _scope, ...rule } = body;
+    return { id, ...rule };
   }
 
   const audit = (db: Db, a: AuthContext, action: string, ruleId: string, summary: string, details?: unknown) =>
@@ -74,20 +75,20 @@ export function ruleRoutes(app: ZodApp, rt: Runtime) {
     method: 'GET',
     url: '/api/v1/rules',
     config: { permission: 'groups:read' },
-    schema: { tags: ['rules'], summary: 'Automation rules (keyword replies, welcomes …); with groupId, that group’s own', querystring: RuleQuery, response: { 200: Items(RuleOut) } },
-    handler: async (req) => ({ items: (await listRules(store.db, auth(req).workspaceId, req.query.groupId)).map(ruleDto) }),
+    schema: { tags: ['rules'], summary: 'Automation rules (keyword replies, welcomes …); with groupId or policyId, that group’s or template’s own', querystring: RuleQuery, response: { 200: Items(RuleOut) } },
+    handler: async (req) => ({ items: (await listRules(store.db, auth(req).workspaceId, req.query.groupId, req.query.policyId)).map(ruleDto) }),
   });
 
   app.route({
     method: 'POST',
     url: '/api/v1/rules',
     config: { permission: 'rules:write' },
-    schema: { tags: ['rules'], body: RuleInput, response: { 201: RuleOut } },
+    schema: { tags: ['rules'], summary: 'Create a rule for one group (groupId), for every group following a template (policyId), or for every group (both null)', body: RuleInput, response: { 201: RuleOut } },
     handler: async (req, reply) => {
       const a = auth(req);
       const stored = await store.transaction(async (trx) => {
         const rule = await validated(trx, a, newId(), req.body);
-        const saved = await insertRule(trx, a.workspaceId, rule, rt.now());
+        const saved = await insertRule(trx, a.workspaceId, rule, rt.now(), req.body.policyId);
         await audit(trx, a, 'rule.create', rule.id, `created rule ${rule.name}`, { after: req.body });
         return saved;
       });
@@ -105,9 +106,9 @@ export function ruleRoutes(app: ZodApp, rt: Runtime) {
       const a = auth(req);
       const stored = await store.transaction(async (trx) => {
         const before = await ownRule(trx, a, req.params.id);
-        if (before.preset === 'welcome') throw new HttpError(409, 'welcome_rule', 'change the welcome with PUT /api/v1/groups/{id}/welcome');
+        if (before.preset === 'welcome') throw new HttpError(409, 'welcome_rule', 'change the welcome with PUT /api/v1/groups/{id}/welcome (a template’s: /api/v1/policies/{id}/welcome)');
         const rule = await validated(trx, a, before.id, req.body);
-        await replaceRule(trx, rule, rt.now());
+        await replaceRule(trx, rule, rt.now(), req.body.policyId);
         await audit(trx, a, 'rule.update', rule.id, `changed rule ${rule.name}`, { before: ruleDto(before), after: req.body });
         return ownRule(trx, a, rule.id);
       });
@@ -125,7 +126,7 @@ export function ruleRoutes(app: ZodApp, rt: Runtime) {
       const a = auth(req);
       await store.transaction(async (trx) => {
         const before = await ownRule(trx, a, req.params.id);
-        if (before.preset === 'welcome') throw new HttpError(409, 'welcome_rule', 'disable the welcome with PUT /api/v1/groups/{id}/welcome instead');
+        if (before.preset === 'welcome') throw new HttpError(409, 'welcome_rule', 'disable the welcome with PUT /api/v1/groups/{id}/welcome (a template’s: DELETE /api/v1/policies/{id}/welcome) instead');
         await deleteRule(trx, before.id);
         await audit(trx, a, 'rule.delete', before.id, `deleted rule ${before.name}`, { before: ruleDto(before) });
       });

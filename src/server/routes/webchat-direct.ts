@@ -11,6 +11,7 @@ import { memberMessageDto } from '../dto.ts';
 import { HttpError, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
 import { bearer, webchatMemberIn } from '../services/webchat-members.ts';
+import { rulesInForce } from '../../store/repos/policies.ts';
 
 /** The parts of a `ws` socket the chat uses. */
 type ChatSocket = MemberSocket & {
@@ -82,7 +83,7 @@ export function webchatDirectRoutes(app: ZodApp, rt: Runtime) {
       type: 'direct_ready',
       me: { platformUserId: m.user.id, nickname: m.identity.display_name, isBot: false },
       assistant: { platformUserId: m.connector.bot.platformUserId, nickname: m.connector.bot.displayName, isBot: true },
-      origin: { id: m.group.id, name: m.group.name, rules: m.group.rules },
+      origin: { id: m.group.id, name: m.group.name, rules: await rulesInForce(rt.store.db, m.group) },
       recent: history.rows.map(memberMessageDto),
       nextBefore: history.nextBefore,
     });

@@ -18,6 +18,7 @@ import { JoinGateGuard } from '../join-gate.ts';
 import type { Runtime } from '../runtime.ts';
 import { loadGroupSettings } from '../services/settings.ts';
 import { bearer, webchatMemberIn } from '../services/webchat-members.ts';
+import { rulesInForce } from '../../store/repos/policies.ts';
 
 const MEMBER_LIST_LIMIT = 500;
 
@@ -74,7 +75,7 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
       const { group } = await webchatGroupByInvite(req.params.code);
       const count = await store.db.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', group.id).where('status', '=', 'active').executeTakeFirstOrThrow();
       const { effective } = await loadGroupSettings(store.db, group.id);
-      return { group: { id: group.id, name: group.name, memberCount: Number(count.n) }, gate: gateInfo(effective.joinGate, group.rules) };
+      return { group: { id: group.id, name: group.name, memberCount: Number(count.n) }, gate: gateInfo(effective.joinGate, await rulesInForce(store.db, group)) };
     },
   });
 
@@ -192,7 +193,7 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
     send({
       type: 'ready',
       me: { platformUserId: m.user.id, nickname: m.identity.display_name, isBot: false },
-      group: { id: m.group.id, name: m.group.name, rules: m.group.rules },
+      group: { id: m.group.id, name: m.group.name, rules: await rulesInForce(store.db, m.group) },
       members: [
         { platformUserId: m.connector.bot.platformUserId, nickname: m.connector.bot.displayName, isBot: true },
         ...members.map((r) => ({ platformUserId: r.platform_user_id, nickname: r.display_name, isBot: r.is_bot === 1 })),

@@ -6,7 +6,7 @@ import { writeAudit } from '../../store/repos/audit.ts';
 import { countWords, createWordList, deleteWordList, getWordList, listWordLists, listWords, renameWordList, replaceWords } from '../../store/repos/wordlists.ts';
 import { auth, HttpError, notFound, type AuthContext, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
-import { ownGroup } from '../services/groups.ts';
+import { ownScope } from '../services/groups.ts';
 
 type Word = z.output<typeof WordPage>['items'][number];
 
@@ -48,7 +48,7 @@ export function wordListRoutes(app: ZodApp, rt: Runtime) {
 
   async function view(db: Db, a: AuthContext, id: string): Promise<WordList> {
     const list = await ownList(db, a, id);
-    return { id: list.id, groupId: list.group_id, name: list.name, wordCount: await countWords(db, id), createdAt: list.created_at, updatedAt: list.updated_at };
+    return { id: list.id, groupId: list.group_id, policyId: list.policy_id, name: list.name, wordCount: await countWords(db, id), createdAt: list.created_at, updatedAt: list.updated_at };
   }
 
   const audit = (db: Db, a: AuthContext, action: string, id: string, summary: string, details?: unknown) =>
@@ -58,10 +58,10 @@ export function wordListRoutes(app: ZodApp, rt: Runtime) {
     method: 'GET',
     url: '/api/v1/word-lists',
     config: { permission: 'groups:read' },
-    schema: { tags: ['moderation'], summary: 'Sensitive-word lists (workspace-wide, or with groupId that group’s own)', querystring: WordListQuery, response: { 200: Items(WordList) } },
+    schema: { tags: ['moderation'], summary: 'Sensitive-word lists (all of the workspace, or with groupId or policyId that group’s or template’s own)', querystring: WordListQuery, response: { 200: Items(WordList) } },
     handler: async (req) => {
-      const rows = await listWordLists(store.db, auth(req).workspaceId, req.query.groupId);
-      return { items: rows.map((l) => ({ id: l.id, groupId: l.group_id, name: l.name, wordCount: Number(l.word_count ?? 0), createdAt: l.created_at, updatedAt: l.updated_at })) };
+      const rows = await listWordLists(store.db, auth(req).workspaceId, req.query.groupId, req.query.policyId);
+      return { items: rows.map((l) => ({ id: l.id, groupId: l.group_id, policyId: l.policy_id, name: l.name, wordCount: Number(l.word_count ?? 0), createdAt: l.created_at, updatedAt: l.updated_at })) };
     },
   });
 
@@ -69,16 +69,19 @@ export function wordListRoutes(app: ZodApp, rt: Runtime) {
     method: 'POST',
     url: '/api/v1/word-lists',
     config: { permission: 'moderation:act' },
-    schema: { tags: ['moderation'], summary: 'Create a word list, optionally with its words (each with block, warn or alert)', body: WordListCreate, response: { 201: WordsSaved } },
+    schema: {
+      tags: ['moderation'],
+      summary: 'Create a word list for one group (groupId), every group following a template (policyId) or every group (neither), optionally with its words (each with block, warn or alert)',
+      body: WordListCreate,
+      response: { 201: WordsSaved },
+    },
     handler: async (req, reply) => {
       const a = auth(req);
       const { words, merged } = prepareWords(req.body.words);
       const now = rt.now();
       const list = await store.transaction(async (trx) => {
-        if (req.body.groupId !== null) {
-          await ownGroup(trx, a, req.body.groupId);
-        }
-        const created = await createWordList(trx, { workspaceId: a.workspaceId, groupId: req.body.groupId, name: req.body.name, now });
+        await ownScope(trx, a, req.body);
+        const created = await createWordList(trx, { workspaceId: a.workspaceId, groupId: req.body.groupId, policyId: req.body.policyId, name: req.body.name, now });
         await replaceWords(trx, created.id, words, now);
         await audit(trx, a, 'word_list.create', created.id, `created word list ${created.name} with ${words.length} words`);
         return view(trx, a, created.id);

@@ -2,11 +2,13 @@ import type { Db } from '../index.ts';
 import { newId } from '../ids.ts';
 
 /**
- * Policy templates: a named set of group settings (a patch, JSON) that many groups follow. Groups
- * point at their template (groups.policy_id) and keep their own overrides (groups.settings).
+ * Policy templates: a named set of group settings (a patch, JSON), a rules text, and the rules,
+ * word lists and admin entries scoped to it (policy_id), that many groups follow. Groups point at
+ * their template (groups.policy_id) and keep their own overrides (groups.settings), rules text and
+ * welcome (ADR 0012).
  */
-export async function createPolicy(db: Db, f: { workspaceId: string; name: string; settings: string; now: number }) {
-  const row = { id: newId(), workspace_id: f.workspaceId, name: f.name, settings: f.settings, created_at: f.now, updated_at: f.now };
+export async function createPolicy(db: Db, f: { workspaceId: string; name: string; settings: string; rules?: string; now: number }) {
+  const row = { id: newId(), workspace_id: f.workspaceId, name: f.name, settings: f.settings, rules: f.rules ?? '', created_at: f.now, updated_at: f.now };
   await db.insertInto('policies').values(row).execute();
   return row;
 }
@@ -29,20 +31,64 @@ export function listPolicies(db: Db, workspaceId: string, id?: string) {
   return q.execute();
 }
 
-export async function updatePolicy(db: Db, id: string, f: { name: string; settings: string; now: number }) {
-  await db.updateTable('policies').set({ name: f.name, settings: f.settings, updated_at: f.now }).where('id', '=', id).execute();
+export async function updatePolicy(db: Db, id: string, f: { name: string; settings: string; rules: string; now: number }) {
+  await db.updateTable('policies').set({ name: f.name, settings: f.settings, rules: f.rules, updated_at: f.now }).where('id', '=', id).execute();
 }
 
-/** Deletes a template; its groups no longer follow one and keep their own overrides. Returns how many there were. */
+/**
+ * Deletes a template with its rules, word lists and admin entries (the foreign keys cascade); its
+ * groups no longer follow one and keep their own overrides. Returns how many there were.
+ */
 export async function deletePolicy(db: Db, id: string, now: number): Promise<number> {
   const r = await db.updateTable('groups').set({ policy_id: null, updated_at: now }).where('policy_id', '=', id).executeTakeFirst();
   await db.deleteFrom('policies').where('id', '=', id).execute();
   return Number(r.numUpdatedRows);
 }
 
-/** The groups that follow a template, by name. */
+/**
+ * The groups that follow a template, by name, with what they have of their own: a welcome, a rules
+ * text, other rules (keyword replies, menus), word lists, admin entries.
+ */
 export const listPolicyGroups = (db: Db, policyId: string) =>
-  db.selectFrom('groups').select(['id', 'name', 'settings']).where('policy_id', '=', policyId).orderBy('name').orderBy('id').execute();
+  db
+    .selectFrom('groups as g')
+    .select(['g.id', 'g.name', 'g.settings', 'g.rules'])
+    .select((eb) => [
+      eb.selectFrom('rules as r').select((e) => e.fn.countAll<number>().as('n')).whereRef('r.group_id', '=', 'g.id').where('r.preset', '=', 'welcome').as('welcome_count'),
+      eb.selectFrom('rules as r').select((e) => e.fn.countAll<number>().as('n')).whereRef('r.group_id', '=', 'g.id').where('r.preset', '<>', 'welcome').as('rule_count'),
+      eb.selectFrom('word_lists as l').select((e) => e.fn.countAll<number>().as('n')).whereRef('l.group_id', '=', 'g.id').as('word_list_count'),
+      eb.selectFrom('group_admins as a').select((e) => e.fn.countAll<number>().as('n')).whereRef('a.group_id', '=', 'g.id').as('admin_count'),
+    ])
+    .where('g.policy_id', '=', policyId)
+    .orderBy('g.name')
+    .orderBy('g.id')
+    .execute();
+
+/**
+ * Drops the groups' own welcome and rules text, so their template's apply (`welcome`, `rules`:
+ * which of the two). Returns the ids of the groups that had a welcome of their own.
+ */
+export async function resetGroupTexts(db: Db, groupIds: readonly string[], f: { welcome: boolean; rules: boolean; now: number }): Promise<Set<string>> {
+  if (groupIds.length === 0) return new Set();
+  let had = new Set<string>();
+  if (f.welcome) {
+    const rows = await db.deleteFrom('rules').where('group_id', 'in', [...groupIds]).where('preset', '=', 'welcome').returning('group_id').execute();
+    had = new Set(rows.flatMap((r) => (r.group_id === null ? [] : [r.group_id])));
+  }
+  if (f.rules) await db.updateTable('groups').set({ rules: '', updated_at: f.now }).where('id', 'in', [...groupIds]).execute();
+  return had;
+}
+
+/** The rules text (群规) in force in a group: its own, else its template's. */
+export const rulesInForce = (db: Db, group: { rules: string; policy_id: string | null }): Promise<string> =>
+  group.rules !== '' || group.policy_id === null
+    ? Promise.resolve(group.rules)
+    : db
+        .selectFrom('policies')
+        .select('rules')
+        .where('id', '=', group.policy_id)
+        .executeTakeFirst()
+        .then((p) => p?.rules ?? '');
 
 /** A group's settings: its template and its own overrides (JSON). */
 export async function setGroupSettings(db: Db, groupId: string, f: { settings: string; policyId: string | null; now: number }) {

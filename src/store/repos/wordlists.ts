@@ -1,16 +1,19 @@
 import type { Db } from '../index.ts';
 import { newId } from '../ids.ts';
+import { checkScope } from './rules.ts';
 
-export async function createWordList(db: Db, f: { workspaceId: string; groupId: string | null; name: string; now: number }) {
-  const row = { id: newId(), workspace_id: f.workspaceId, group_id: f.groupId, name: f.name, created_at: f.now, updated_at: f.now };
+/** A list belongs to one group, to one template's groups, or (both null) to the whole workspace. */
+export async function createWordList(db: Db, f: { workspaceId: string; groupId: string | null; policyId: string | null; name: string; now: number }) {
+  checkScope(f);
+  const row = { id: newId(), workspace_id: f.workspaceId, group_id: f.groupId, policy_id: f.policyId, name: f.name, created_at: f.now, updated_at: f.now };
   await db.insertInto('word_lists').values(row).execute();
   return row;
 }
 
 export const getWordList = (db: Db, id: string) => db.selectFrom('word_lists').selectAll().where('id', '=', id).executeTakeFirst();
 
-/** Lists with their word counts; with a group, that group's own lists only. */
-export function listWordLists(db: Db, workspaceId: string, groupId?: string) {
+/** Lists with their word counts; with a group or a template, its own lists only. */
+export function listWordLists(db: Db, workspaceId: string, groupId?: string, policyId?: string) {
   let q = db
     .selectFrom('word_lists as l')
     .selectAll('l')
@@ -19,6 +22,7 @@ export function listWordLists(db: Db, workspaceId: string, groupId?: string) {
     .orderBy('l.created_at')
     .orderBy('l.id');
   if (groupId !== undefined) q = q.where('l.group_id', '=', groupId);
+  if (policyId !== undefined) q = q.where('l.policy_id', '=', policyId);
   return q.execute();
 }
 
@@ -52,12 +56,18 @@ export async function countWords(db: Db, listId: string): Promise<number> {
   return Number(r.n);
 }
 
-/** Every word that applies in a group: its own lists and the workspace-wide ones. */
+/** Every word that applies in a group: its own lists, its template's and the workspace-wide ones. */
 export const listEffectiveWords = (db: Db, workspaceId: string, groupId: string) =>
   db
     .selectFrom('word_list_words as w')
     .innerJoin('word_lists as l', 'l.id', 'w.list_id')
     .select(['w.word', 'w.action', 'w.list_id'])
     .where('l.workspace_id', '=', workspaceId)
-    .where((eb) => eb.or([eb('l.group_id', 'is', null), eb('l.group_id', '=', groupId)]))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('l.group_id', 'is', null), eb('l.policy_id', 'is', null)]),
+        eb('l.group_id', '=', groupId),
+        eb('l.policy_id', '=', eb.selectFrom('groups').select('policy_id').where('id', '=', groupId)),
+      ]),
+    )
     .execute();
