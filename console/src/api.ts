@@ -204,7 +204,7 @@ export const api = {
   muteMember: (id: string, memberId: string, body: { minutes: number; reason: string }) => call<ActionResult>('POST', `/api/v1/groups/${enc(id)}/members/${enc(memberId)}/mute`, { body }),
   unmuteMember: (id: string, memberId: string) => call<{ lifted: number }>('POST', `/api/v1/groups/${enc(id)}/members/${enc(memberId)}/unmute`),
 
-  rules: (groupId: string) => call<{ items: RuleOut[] }>('GET', `/api/v1/rules${query({ groupId })}`),
+  rules: (scope: { groupId: string } | { policyId: string }) => call<{ items: RuleOut[] }>('GET', `/api/v1/rules${query(scope)}`),
   createRule: (body: RuleInput) => call<RuleOut>('POST', '/api/v1/rules', { body }),
   replaceRule: (id: string, body: RuleInput) => call<RuleOut>('PUT', `/api/v1/rules/${enc(id)}`, { body }),
   deleteRule: (id: string) => call<void>('DELETE', `/api/v1/rules/${enc(id)}`),

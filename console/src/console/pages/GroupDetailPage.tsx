@@ -1,5 +1,5 @@
 import { Result, Spin, Tabs, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import type { Group } from '../../../../src/shared/api.ts';
 import { api, ApiRequestError } from '../../api.ts';
@@ -20,6 +20,7 @@ const isTab = (v: string | null): v is TabKey => TABS.some((k) => k === v);
 
 export function GroupDetailPage() {
   const { id = '' } = useParams();
+  const groupScope = useMemo(() => ({ groupId: id }), [id]);
   const { t } = useI18n();
   const [params, setParams] = useSearchParams();
   const tabParam = params.get('tab');
@@ -48,7 +49,7 @@ export function GroupDetailPage() {
   const pane = {
     overview: <OverviewTab group={group} onChange={setGroup} onGoTo={(k) => setParams({ tab: k })} />,
     rules: <RulesTab group={group} onChange={setGroup} />,
-    keywords: <KeywordsTab group={group} />,
+    keywords: <KeywordsTab scope={groupScope} />,
     members: <MembersTab group={group} />,
     messages: <MessagesTab group={group} />,
     settings: <SettingsTab group={group} />,

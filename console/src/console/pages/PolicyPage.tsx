@@ -1,6 +1,6 @@
 import { SendOutlined } from '@ant-design/icons';
-import { App, Button, Card, Checkbox, Empty, Form, Input, Modal, Result, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { App, Button, Card, Checkbox, Empty, Form, Input, Modal, Result, Select, Space, Spin, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { PolicyInput, type Group, type Policy, type PolicyApplied, type PolicyGroups } from '../../../../src/shared/api.ts';
 import { DEFAULT_GROUP_SETTINGS, type GroupSettingsPatch } from '../../../../src/shared/group-settings.ts';
@@ -9,6 +9,7 @@ import { useI18n, type Translate } from '../../i18n.ts';
 import { errorText, useReportError, useSession } from '../context.ts';
 import { fieldLabel, GroupSettingsForm, samePatch } from '../GroupSettingsForm.tsx';
 import { PageHeader } from '../PageHeader.tsx';
+import { KeywordsTab } from './group/KeywordsTab.tsx';
 
 type PolicyGroup = PolicyGroups['items'][number];
 const NEW = 'new';
@@ -42,6 +43,7 @@ export function PolicyPage() {
   const [saving, setSaving] = useState(false);
   const [applying, setApplying] = useState(false);
   const editable = can('policies:write');
+  const policyScope = useMemo(() => ({ policyId: id }), [id]);
 
   const show = useCallback((p: Policy) => {
     setPolicy(p);
@@ -100,6 +102,24 @@ export function PolicyPage() {
       setSaving(false);
     }
   }
+
+  const settingsPane = (
+    <>
+      <GroupSettingsForm base={DEFAULT_GROUP_SETTINGS} patch={patch} onChange={setPatch} mode="template" disabled={!editable} />
+      {editable && (
+        <div className="c-save-bar">
+          {!creating && policy && (
+            <Button onClick={() => show(policy)} disabled={!dirty || saving}>
+              {t('gs.discard')}
+            </Button>
+          )}
+          <Button type="primary" onClick={() => void save()} loading={saving} disabled={!dirty || !nameOk} data-testid="policy-save">
+            {creating ? t('common.create') : t('common.save')}
+          </Button>
+        </div>
+      )}
+    </>
+  );
 
   return (
     <>
@@ -161,18 +181,16 @@ export function PolicyPage() {
             />
           </Card>
         )}
-        <GroupSettingsForm base={DEFAULT_GROUP_SETTINGS} patch={patch} onChange={setPatch} mode="template" disabled={!editable} />
-        {editable && (
-          <div className="c-save-bar">
-            {!creating && policy && (
-              <Button onClick={() => show(policy)} disabled={!dirty || saving}>
-                {t('gs.discard')}
-              </Button>
-            )}
-            <Button type="primary" onClick={() => void save()} loading={saving} disabled={!dirty || !nameOk} data-testid="policy-save">
-              {creating ? t('common.create') : t('common.save')}
-            </Button>
-          </div>
+        {creating ? (
+          settingsPane
+        ) : (
+          <Tabs
+            data-testid="policy-tabs"
+            items={[
+              { key: 'settings', label: t('policies.tab.settings'), children: settingsPane },
+              { key: 'keywords', label: t('policies.tab.keywords'), children: <KeywordsTab scope={policyScope} /> },
+            ]}
+          />
         )}
       </div>
       {applying && policy && (

@@ -21,10 +21,14 @@ interface KeywordValues {
   enabled: boolean;
 }
 
+/** Whose keyword replies: one group's, or a template's (they apply in every group following it). */
+export type KeywordScope = { groupId: string } | { policyId: string };
+
 /** The keyword-reply form as the API's RuleInput (a full replacement on edit). */
-function toRuleInput(groupId: string, v: KeywordValues): RuleInput {
+function toRuleInput(scope: KeywordScope, v: KeywordValues): RuleInput {
   return {
-    groupId,
+    groupId: 'groupId' in scope ? scope.groupId : null,
+    policyId: 'policyId' in scope ? scope.policyId : null,
     name: v.name,
     preset: 'keyword_reply',
     enabled: v.enabled,
@@ -57,7 +61,7 @@ function fromRule(rule: RuleOut): KeywordValues {
   };
 }
 
-export function KeywordsTab({ group }: { group: Group }) {
+export function KeywordsTab({ scope }: { scope: KeywordScope }) {
   const { t } = useI18n();
   const { can } = useSession();
   const { message } = App.useApp();
@@ -73,13 +77,13 @@ export function KeywordsTab({ group }: { group: Group }) {
   const groupNames = (ids: string[]) => ids.map((id) => groups.find((g) => g.id === id)?.name ?? t('menus.previewMissing')).join('、');
 
   const load = useCallback(() => {
-    api.rules(group.id).then((r) => setRules(r.items.filter((x) => x.preset === 'keyword_reply' && x.groupId === group.id)), report);
-  }, [group.id, report]);
+    api.rules(scope).then((r) => setRules(r.items.filter((x) => x.preset === 'keyword_reply')), report);
+  }, [scope, report]);
   useEffect(load, [load]);
 
   async function toggle(rule: RuleOut, enabled: boolean) {
     try {
-      const saved = await api.replaceRule(rule.id, toRuleInput(group.id, { ...fromRule(rule), enabled }));
+      const saved = await api.replaceRule(rule.id, toRuleInput(scope, { ...fromRule(rule), enabled }));
       setRules((rs) => rs?.map((r) => (r.id === saved.id ? saved : r)) ?? null);
     } catch (e) {
       report(e);
@@ -181,7 +185,7 @@ export function KeywordsTab({ group }: { group: Group }) {
       )}
       {editing !== null && (
         <KeywordModal
-          groupId={group.id}
+          scope={scope}
           groups={groups}
           rule={editing === 'new' ? null : editing}
           onClose={() => setEditing(null)}
@@ -196,7 +200,7 @@ export function KeywordsTab({ group }: { group: Group }) {
   );
 }
 
-function KeywordModal({ groupId, groups, rule, onClose, onSaved }: { groupId: string; groups: Group[]; rule: RuleOut | null; onClose: () => void; onSaved: (r: RuleOut) => void }) {
+function KeywordModal({ scope, groups, rule, onClose, onSaved }: { scope: KeywordScope; groups: Group[]; rule: RuleOut | null; onClose: () => void; onSaved: (r: RuleOut) => void }) {
   const { t } = useI18n();
   const report = useReportError();
   const [busy, setBusy] = useState(false);
@@ -207,7 +211,7 @@ function KeywordModal({ groupId, groups, rule, onClose, onSaved }: { groupId: st
   async function submit(values: KeywordValues) {
     setBusy(true);
     try {
-      const body = toRuleInput(groupId, values);
+      const body = toRuleInput(scope, values);
       onSaved(rule ? await api.replaceRule(rule.id, body) : await api.createRule(body));
     } catch (e) {
       report(e);
