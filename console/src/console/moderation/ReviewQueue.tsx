@@ -1,10 +1,11 @@
-import { Button, Empty, Segmented, Select, Space, Typography } from 'antd';
+import { Button, Segmented, Select, Space, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CASE_KINDS, type Case, type CaseKind, type Group } from '../../../../src/shared/api.ts';
 import type { LiveFrame } from '../../../../src/shared/webchat-protocol.ts';
 import { api, type CaseFilter } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useReportError } from '../context.ts';
+import { EmptyState } from '../EmptyState.tsx';
 import { useLiveFeed } from '../live.ts';
 import { CaseTable } from './CaseTable.tsx';
 
@@ -133,20 +134,10 @@ export function ReviewQueue({ groups }: { groups: Group[] }) {
         items={items}
         onChanged={changed}
         empty={
-          <Empty
-            className="c-empty"
-            image={Empty.PRESENTED_IMAGE_SIMPLE}
-            data-testid="case-empty"
-            description={
-              <>
-                <Typography.Title level={5}>{t(filtered ? 'queue.emptyFiltered' : show === 'open' ? 'queue.emptyOpen' : 'mod.cases.empty.title')}</Typography.Title>
-                {!filtered && (
-                  <Typography.Paragraph type="secondary" className="c-empty-body">
-                    {t(show === 'open' ? 'queue.emptyOpenBody' : 'mod.cases.empty.body')}
-                  </Typography.Paragraph>
-                )}
-              </>
-            }
+          <EmptyState
+            title={t(filtered ? 'queue.emptyFiltered' : show === 'open' ? 'queue.emptyOpen' : 'mod.cases.empty.title')}
+            body={filtered ? undefined : t(show === 'open' ? 'queue.emptyOpenBody' : 'mod.cases.empty.body')}
+            testid="case-empty"
           />
         }
       />

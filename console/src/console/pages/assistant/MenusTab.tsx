@@ -1,5 +1,5 @@
 import { DeleteOutlined, EditOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Empty, Form, Input, InputNumber, Modal, Popconfirm, Radio, Row, Segmented, Select, Space, Switch, Table, Tag, Typography, type FormInstance } from 'antd';
+import { App, Button, Card, Col, Form, Input, InputNumber, Modal, Popconfirm, Radio, Row, Segmented, Select, Space, Switch, Table, Tag, Typography, type FormInstance } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { DEFAULT_MENU, INVITE_CAP_MAX, KEYWORD_MAX, KeywordCondition, MENU_LABEL_MAX, MENU_OPTIONS_MAX, MenuAction, MenuOption, ReplyAction, RuleInput, type Group, type Locale, type RuleOut } from '../../../../../src/shared/api.ts';
 import { choosePoolGroup, INVITE_TEXT, menuText, renderTemplate } from '../../../../../src/shared/preview.ts';
@@ -7,6 +7,7 @@ import { api } from '../../../api.ts';
 import { useI18n, type Translate } from '../../../i18n.ts';
 import { MessageText } from '../../../shared/MessageText.tsx';
 import { useReportError, useSession } from '../../context.ts';
+import { EmptyState } from '../../EmptyState.tsx';
 import { zodRule } from '../../zodRule.ts';
 
 const ALL = '*';
@@ -144,20 +145,7 @@ export function MenusTab({ groups }: { groups: Group[] | null }) {
         {editable && menus !== null && menus.length > 0 && addButton}
       </div>
       {menus !== null && menus.length === 0 ? (
-        <Empty
-          className="c-empty"
-          image={Empty.PRESENTED_IMAGE_SIMPLE}
-          description={
-            <>
-              <Typography.Title level={5}>{t('menus.empty.title')}</Typography.Title>
-              <Typography.Paragraph type="secondary" className="c-empty-body">
-                {t('menus.empty.body')}
-              </Typography.Paragraph>
-            </>
-          }
-        >
-          {editable ? addButton : <Typography.Text type="secondary">{t('common.readOnly')}</Typography.Text>}
-        </Empty>
+        <EmptyState title={t('menus.empty.title')} body={t('menus.empty.body')} add={addButton} canAdd={editable} />
       ) : (
         <Table<RuleOut>
           rowKey="id"

@@ -1,10 +1,11 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Col, Empty, Form, Input, InputNumber, Modal, Popconfirm, Radio, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Col, Form, Input, InputNumber, Modal, Popconfirm, Radio, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { INVITE_CAP_MAX, KEYWORD_MAX, KeywordCondition, ReplyAction, RuleInput, type Group, type RuleOut } from '../../../../../src/shared/api.ts';
 import { api } from '../../../api.ts';
 import { useI18n } from '../../../i18n.ts';
 import { useReportError, useSession } from '../../context.ts';
+import { EmptyState } from '../../EmptyState.tsx';
 import { zodRule } from '../../zodRule.ts';
 import { MAX_MESSAGE_LENGTH } from '../../../../../src/shared/limits.ts';
 
@@ -109,20 +110,7 @@ export function KeywordsTab({ group }: { group: Group }) {
         {editable && rules !== null && rules.length > 0 && addButton}
       </div>
       {rules !== null && rules.length === 0 ? (
-        <Empty
-          className="c-empty"
-          image={Empty.PRESENTED_IMAGE_SIMPLE}
-          description={
-            <>
-              <Typography.Title level={5}>{t('keywords.empty.title')}</Typography.Title>
-              <Typography.Paragraph type="secondary" className="c-empty-body">
-                {t('keywords.empty.body')}
-              </Typography.Paragraph>
-            </>
-          }
-        >
-          {editable ? addButton : <Typography.Text type="secondary">{t('common.readOnly')}</Typography.Text>}
-        </Empty>
+        <EmptyState title={t('keywords.empty.title')} body={t('keywords.empty.body')} add={addButton} canAdd={editable} />
       ) : (
         <Table<RuleOut>
           rowKey="id"
