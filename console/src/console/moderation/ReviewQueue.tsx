@@ -6,7 +6,7 @@ import { api, type CaseFilter } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useReportError } from '../context.ts';
 import { EmptyState } from '../EmptyState.tsx';
-import { useLiveFeed } from '../live.ts';
+import { useLiveUpdates } from '../live.ts';
 import { CaseTable } from './CaseTable.tsx';
 
 const PAGE = 50;
@@ -81,12 +81,7 @@ export function ReviewQueue({ groups }: { groups: Group[] }) {
     },
     [changed],
   );
-  const opened = useRef(false);
-  const onOpen = useCallback(() => {
-    if (opened.current) void load(0);
-    opened.current = true;
-  }, [load]);
-  useLiveFeed(onFrame, onOpen);
+  useLiveUpdates(onFrame, () => void load(0));
 
   const filtered = groupId !== undefined || kind !== undefined;
   const items = data?.items ?? null;

@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Popconfirm, Segmented, Space, Table, Tag, Tooltip, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import type { BlacklistEntry, Group } from '../../../../src/shared/api.ts';
 import type { LiveFrame } from '../../../../src/shared/webchat-protocol.ts';
@@ -8,7 +8,7 @@ import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useReportError, useSession } from '../context.ts';
 import { EmptyState } from '../EmptyState.tsx';
-import { useLiveFeed } from '../live.ts';
+import { useLiveUpdates } from '../live.ts';
 import { BlacklistModal } from '../moderation/MemberActions.tsx';
 import { PageHeader } from '../PageHeader.tsx';
 
@@ -47,12 +47,7 @@ export function BlacklistPage() {
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   // A case that blacklists (three strikes, /ban) or is undone shows here without a reload.
   const onFrame = useCallback((f: LiveFrame) => f.type === 'case' && f.case.effects.some((e) => e.type === 'blacklisted') && reload(), [reload]);
-  const opened = useRef(false);
-  const onOpen = useCallback(() => {
-    if (opened.current) reload();
-    opened.current = true;
-  }, [reload]);
-  useLiveFeed(onFrame, onOpen);
+  useLiveUpdates(onFrame, reload);
 
   async function lift(e: BlacklistEntry) {
     try {

@@ -7,7 +7,7 @@ import { api } from '../../../api.ts';
 import { useI18n } from '../../../i18n.ts';
 import { mergeMessages } from '../../../shared/messages.ts';
 import { useReportError, useSession } from '../../context.ts';
-import { useLiveFeed } from '../../live.ts';
+import { useLiveUpdates } from '../../live.ts';
 import { Composer, LogEntry } from '../../MessageLog.tsx';
 
 const LIST_LIMIT = 200;
@@ -77,16 +77,10 @@ export function ConversationsTab({ selected, onSelect }: { selected: string | nu
     },
     [loadList],
   );
-  const opened = useRef(false);
-  const onOpen = useCallback(() => {
-    // After a reconnection, fetch what was missed meanwhile.
-    if (opened.current) {
-      loadList();
-      if (selected) loadThread(selected);
-    }
-    opened.current = true;
-  }, [loadList, loadThread, selected]);
-  useLiveFeed(onFrame, onOpen);
+  useLiveUpdates(onFrame, () => {
+    loadList();
+    if (selected) loadThread(selected);
+  });
 
   const current = thread?.identityId === selected ? thread : null;
   const lastId = current?.messages.at(-1)?.id;

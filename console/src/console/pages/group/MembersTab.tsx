@@ -8,7 +8,7 @@ import { api } from '../../../api.ts';
 import { useI18n } from '../../../i18n.ts';
 import { useReportError, useSession } from '../../context.ts';
 import { EmptyState } from '../../EmptyState.tsx';
-import { useLiveFeed } from '../../live.ts';
+import { useLiveUpdates } from '../../live.ts';
 import { MemberActionsMenu, useMemberActions, type ActionTarget } from '../../moderation/MemberActions.tsx';
 
 const PAGE_SIZE = 20;
@@ -63,12 +63,7 @@ export function MembersTab({ group }: { group: Group }) {
     },
     [group.id, refresh],
   );
-  const opened = useRef(false);
-  const onOpen = useCallback(() => {
-    if (opened.current) refresh();
-    opened.current = true;
-  }, [refresh]);
-  useLiveFeed(onFrame, onOpen);
+  useLiveUpdates(onFrame, refresh);
   // A warning may pass a threshold and remove the member: the list follows the live feed, and is read again now.
   const actions = useMemberActions(refresh);
   const target = (m: Member): ActionTarget => ({ groupId: group.id, groupName: group.name, contactId: m.contactId, name: m.displayName, memberId: m.id });

@@ -9,7 +9,7 @@ import { useI18n } from '../../../i18n.ts';
 import { ApiRequestError } from '../../../api.ts';
 import { markDeleted, mergeMessages } from '../../../shared/messages.ts';
 import { useReportError, useSession } from '../../context.ts';
-import { useLiveFeed } from '../../live.ts';
+import { useLiveUpdates } from '../../live.ts';
 import { Composer, LogEntry } from '../../MessageLog.tsx';
 import { useMemberActions, type MemberAction } from '../../moderation/MemberActions.tsx';
 
@@ -62,13 +62,7 @@ export function MessagesTab({ group }: { group: Group }) {
     },
     [group.id],
   );
-  // On every reconnection (not the first open: the initial load covers it) fetch what was missed.
-  const opened = useRef(false);
-  const onOpen = useCallback(() => {
-    if (opened.current) loadLatest();
-    opened.current = true;
-  }, [loadLatest]);
-  const live = useLiveFeed(onFrame, onOpen);
+  const live = useLiveUpdates(onFrame, loadLatest);
   // What an action does reaches the log by itself (the bot's warning, deletions).
   const actions = useMemberActions();
 
