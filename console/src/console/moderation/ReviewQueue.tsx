@@ -1,4 +1,4 @@
-import { Button, Segmented, Select, Space, Typography } from 'antd';
+import { Segmented, Select, Space, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CASE_KINDS, type Case, type CaseKind, type Group } from '../../../../src/shared/api.ts';
 import type { LiveFrame } from '../../../../src/shared/webchat-protocol.ts';
@@ -6,6 +6,7 @@ import { api, type CaseFilter } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useReportError } from '../context.ts';
 import { EmptyState } from '../EmptyState.tsx';
+import { LoadMore } from '../LoadMore.tsx';
 import { useLiveUpdates } from '../live.ts';
 import { CaseTable } from './CaseTable.tsx';
 
@@ -136,17 +137,7 @@ export function ReviewQueue({ groups }: { groups: Group[] }) {
           />
         }
       />
-      {items !== null && items.length > 0 && (
-        <div className="c-load-more">
-          {more ? (
-            <Button onClick={() => void load(items.length)} loading={loading}>
-              {t('common.loadMore')}
-            </Button>
-          ) : (
-            <Typography.Text type="secondary">{t('common.noMore')}</Typography.Text>
-          )}
-        </div>
-      )}
+      {items !== null && items.length > 0 && <LoadMore more={more} loading={loading} onMore={() => void load(items.length)} />}
     </>
   );
 }
