@@ -51,3 +51,6 @@ export function auth(req: FastifyRequest): AuthContext {
 export function sendError(reply: FastifyReply, status: number, code: string, message: string, details?: unknown) {
   return reply.status(status).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
 }
+
+/** The HTTP handler of a WebSocket route: a plain request, not an upgrade, is told to upgrade. */
+export const upgradeRequired = (_req: FastifyRequest, reply: FastifyReply) => sendError(reply, 426, 'upgrade_required', 'open this URL as a WebSocket');

@@ -1,11 +1,12 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Empty, Form, Modal, Popconfirm, Radio, Select, Table, Tag, Typography } from 'antd';
+import { App, Button, Form, Modal, Popconfirm, Radio, Select, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import type { Group, GroupAdmin, Member } from '../../../src/shared/api.ts';
 import { api } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { useReportError, useSession } from './context.ts';
+import { EmptyState } from './EmptyState.tsx';
 
 const MEMBER_PAGE = 200;
 
@@ -54,21 +55,7 @@ export function AdminList({ groups, group }: { groups: Group[]; group?: Group })
         {editable && admins !== null && admins.length > 0 && addButton}
       </div>
       {admins !== null && admins.length === 0 ? (
-        <Empty
-          className="c-empty"
-          image={Empty.PRESENTED_IMAGE_SIMPLE}
-          data-testid="admins-empty"
-          description={
-            <>
-              <Typography.Title level={5}>{t('admins.empty.title')}</Typography.Title>
-              <Typography.Paragraph type="secondary" className="c-empty-body">
-                {t('admins.empty.body')}
-              </Typography.Paragraph>
-            </>
-          }
-        >
-          {editable ? addButton : <Typography.Text type="secondary">{t('common.readOnly')}</Typography.Text>}
-        </Empty>
+        <EmptyState title={t('admins.empty.title')} body={t('admins.empty.body')} testid="admins-empty" add={addButton} canAdd={editable} />
       ) : (
         <Table<GroupAdmin>
           rowKey="id"

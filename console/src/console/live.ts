@@ -109,3 +109,16 @@ export function useLiveFeed(onFrame: (frame: LiveFrame) => void, onOpen: () => v
 
   return status;
 }
+
+/**
+ * The live feed of a view that loads what it shows itself: `onReconnect` runs when the feed comes
+ * back after a drop, to fetch what was missed meanwhile; not on the first open, which the view's
+ * own load covers.
+ */
+export function useLiveUpdates(onFrame: (frame: LiveFrame) => void, onReconnect: () => void): LiveStatus {
+  const opened = useRef(false);
+  return useLiveFeed(onFrame, () => {
+    if (opened.current) onReconnect();
+    opened.current = true;
+  });
+}

@@ -103,30 +103,12 @@ export class WebchatConnector implements Connector {
   }
 
   attach(platformGroupId: string, platformUserId: string, socket: MemberSocket): () => void {
-    let room = this.#rooms.get(platformGroupId);
-    if (!room) {
-      room = new Map();
-      this.#rooms.set(platformGroupId, room);
-    }
-    room.set(socket, platformUserId);
-    return () => {
-      room.delete(socket);
-      if (room.size === 0) this.#rooms.delete(platformGroupId);
-    };
+    return addSocket(this.#rooms, platformGroupId, socket, platformUserId);
   }
 
   /** A member's private chat with the assistant, opened from a group's page. */
   attachDirect(platformUserId: string, originPlatformGroupId: string, socket: MemberSocket): () => void {
-    let chats = this.#direct.get(platformUserId);
-    if (!chats) {
-      chats = new Map();
-      this.#direct.set(platformUserId, chats);
-    }
-    chats.set(socket, originPlatformGroupId);
-    return () => {
-      chats.delete(socket);
-      if (chats.size === 0) this.#direct.delete(platformUserId);
-    };
+    return addSocket(this.#direct, platformUserId, socket, originPlatformGroupId);
   }
 
   /**
@@ -175,4 +157,18 @@ export class WebchatConnector implements Connector {
     if (!this.#sink) throw new ConnectorError('transient', 'web community is not started');
     return this.#sink;
   }
+}
+
+/** Files `socket` under `key`; what it returns takes the socket out again, and the key with its last one. */
+function addSocket(sockets: Map<string, Map<MemberSocket, string>>, key: string, socket: MemberSocket, value: string): () => void {
+  let bucket = sockets.get(key);
+  if (!bucket) {
+    bucket = new Map();
+    sockets.set(key, bucket);
+  }
+  bucket.set(socket, value);
+  return () => {
+    bucket.delete(socket);
+    if (bucket.size === 0) sockets.delete(key);
+  };
 }

@@ -2,7 +2,7 @@ import type { LiveFrame } from '../../shared/webchat-protocol.ts';
 import { getCase } from '../../store/repos/cases.ts';
 import type { BusEvents } from '../bus.ts';
 import { caseDto } from '../dto.ts';
-import { auth, type ZodApp } from '../http.ts';
+import { auth, upgradeRequired, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
 
 /** The console's live feed: messages, membership changes and new moderation cases of the operator's workspace. */
@@ -12,7 +12,7 @@ export function liveRoutes(app: ZodApp, rt: Runtime) {
     url: '/api/v1/live',
     config: { permission: 'groups:read' },
     schema: { tags: ['live'], summary: 'WebSocket: live messages and membership changes (LiveFrame JSON frames)' },
-    handler: (_req, reply) => reply.status(426).send({ error: { code: 'upgrade_required', message: 'open this URL as a WebSocket' } }),
+    handler: upgradeRequired,
     wsHandler: (socket, req) => {
       const { workspaceId } = auth(req);
       const send = (frame: LiveFrame) => socket.send(JSON.stringify(frame));

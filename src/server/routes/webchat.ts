@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Id, InviteCodeParams, InviteInfo, JoinBody, JoinResult, MessagePage, MessageQuery, type JoinGateInfo, type JoinGateRefusal } from '../../shared/api.ts';
-import { ClientFrame, CLOSE_NOT_MEMBER, CLOSE_UNAUTHORIZED, type ServerFrame } from '../../shared/webchat-protocol.ts';
-import type { MemberSocket, WebchatConnector } from '../../connectors/webchat/connector.ts';
+import { ClientFrame, type ServerFrame } from '../../shared/webchat-protocol.ts';
 import { findActiveBan } from '../../store/repos/blacklist.ts';
 import { judgeJoin, type GateRefusal } from '../../core/join-gate.ts';
 import type { GroupSettings } from '../../shared/group-settings.ts';
 import { findGroupByInviteCode } from '../../store/repos/groups.ts';
 import { listGroupMessages } from '../../store/repos/messages.ts';
-import { findIdentity, getMembership, listMembers } from '../../store/repos/people.ts';
+import { findIdentity, listMembers } from '../../store/repos/people.ts';
 import { createWebchatUser, findWebchatUserByToken, renameWebchatUser } from '../../store/repos/webchat.ts';
 import { newToken, tokenHash } from '../auth.ts';
 import { memberMessageDto } from '../dto.ts';
@@ -19,15 +17,10 @@ import type { Runtime } from '../runtime.ts';
 import { loadGroupSettings } from '../services/settings.ts';
 import { bearer, webchatMemberIn } from '../services/webchat-members.ts';
 import { rulesInForce } from '../../store/repos/policies.ts';
+import { memberChatRoute } from './webchat-socket.ts';
 
 const MEMBER_LIST_LIMIT = 500;
 
-/** The parts of a `ws` socket the room uses. */
-type RoomSocket = MemberSocket & {
-  on(event: 'message', listener: (data: Buffer) => void): unknown;
-  on(event: 'close', listener: () => void): unknown;
-  off(event: 'message', listener: (data: Buffer) => void): unknown;
-};
 const READY_HISTORY = 50;
 
 const GATE_MESSAGES: Record<GateRefusal, string> = {
@@ -160,105 +153,45 @@ export function webchatRoutes(app: ZodApp, rt: Runtime) {
     },
   });
 
-  app.route({
-    method: 'GET',
+  memberChatRoute(app, rt, {
     url: '/api/v1/webchat/ws',
-    config: { permission: 'public' },
-    schema: { tags: ['webchat'], summary: 'WebSocket: the chat room (see webchat-protocol.ts)', querystring: z.object({ token: z.string().max(200).optional(), groupId: Id }) },
-    handler: (_req, reply) => reply.status(426).send({ error: { code: 'upgrade_required', message: 'open this URL as a WebSocket' } }),
-    wsHandler: (socket, req) =>
-      openRoom(socket, req).catch((e: unknown) => {
-        console.error('webchat: opening a room failed', e);
-        socket.close(1011, 'server error');
-      }),
-  });
-
-  async function openRoom(socket: RoomSocket, req: FastifyRequest) {
-    const query = req.query as { token?: string; groupId: string };
-    // Frames that arrive while we authenticate are queued, not lost.
-    const early: Buffer[] = [];
-    const queue = (d: Buffer) => early.push(d);
-    socket.on('message', queue);
-    const m = await memberIn(query.token, query.groupId);
-    if (!m) {
-      const user = query.token ? await findWebchatUserByToken(store.db, tokenHash(query.token)) : undefined;
-      socket.close(user ? CLOSE_NOT_MEMBER : CLOSE_UNAUTHORIZED, user ? 'not a member of this group' : 'unknown token');
-      return;
-    }
-    const send = (frame: ServerFrame) => socket.send(JSON.stringify(frame));
-    const detach = m.connector.attach(m.group.platform_group_id, m.user.id, socket);
-    socket.on('close', detach);
-    const members = await listMembers(store.db, m.group.id, { offset: 0, limit: MEMBER_LIST_LIMIT, activeOnly: true });
-    const history = await listGroupMessages(store.db, m.group.id, { limit: READY_HISTORY });
-    send({
-      type: 'ready',
-      me: { platformUserId: m.user.id, nickname: m.identity.display_name, isBot: false },
-      group: { id: m.group.id, name: m.group.name, rules: await rulesInForce(store.db, m.group) },
-      members: [
-        { platformUserId: m.connector.bot.platformUserId, nickname: m.connector.bot.displayName, isBot: true },
-        ...members.map((r) => ({ platformUserId: r.platform_user_id, nickname: r.display_name, isBot: r.is_bot === 1 })),
-      ],
-      recent: history.rows.map(memberMessageDto),
-      nextBefore: history.nextBefore,
-    });
-    const handle = (data: Buffer) =>
-      onFrame(m.connector, m.group.id, m.group.platform_group_id, { platformUserId: m.user.id, nickname: m.identity.display_name, identityId: m.identity.id }, data, send, socket).catch((e: unknown) => {
-        // The store went away (shutting down) or failed: tell the client, which re-sends after reconnecting.
-        console.error('webchat: handling a frame failed', e);
-        socket.close(1011, 'server error');
-      });
-    socket.off('message', queue);
-    socket.on('message', handle);
-    for (const d of early) handle(d);
-  }
-
-  async function onFrame(
-    connector: WebchatConnector,
-    groupId: string,
-    platformGroupId: string,
-    member: { platformUserId: string; nickname: string; identityId: string },
-    data: Buffer,
-    send: (f: ServerFrame) => void,
-    socket: { close(code: number, reason: string): void },
-  ) {
-    let json: unknown;
-    try {
-      json = JSON.parse(data.toString('utf8'));
-    } catch {
-      send({ type: 'error', code: 'invalid_json', message: 'frames must be JSON' });
-      return;
-    }
-    const parsed = ClientFrame.safeParse(json);
-    if (!parsed.success) {
-      send({ type: 'error', code: 'invalid_frame', message: z.prettifyError(parsed.error) });
-      return;
-    }
-    const frame = parsed.data;
-    if (frame.type === 'ping') {
-      send({ type: 'pong' });
-      return;
-    }
-    // Membership can end while the socket is open (left, removed): check at every send.
-    if ((await getMembership(store.db, groupId, member.identityId))?.status !== 'active') {
-      send({ type: 'error', code: 'not_member', message: 'you are no longer a member of this group' });
-      socket.close(CLOSE_NOT_MEMBER, 'not a member of this group');
-      return;
-    }
-    let replyToPlatformMessageId: string | undefined;
-    if (frame.replyToId !== undefined) {
-      const quoted = await store.db.selectFrom('messages').select('platform_message_id').where('id', '=', frame.replyToId).where('group_id', '=', groupId).executeTakeFirst();
-      if (!quoted) {
-        send({ type: 'error', code: 'invalid_frame', message: 'replyToId: no such message in this group' });
-        return;
+    summary: 'WebSocket: the chat room (see webchat-protocol.ts)',
+    what: 'room',
+    frames: ClientFrame,
+    notMember: 'you are no longer a member of this group',
+    attach: (m, socket) => m.connector.attach(m.group.platform_group_id, m.user.id, socket),
+    ready: async (m): Promise<ServerFrame> => {
+      const members = await listMembers(store.db, m.group.id, { offset: 0, limit: MEMBER_LIST_LIMIT, activeOnly: true });
+      const history = await listGroupMessages(store.db, m.group.id, { limit: READY_HISTORY });
+      return {
+        type: 'ready',
+        me: { platformUserId: m.user.id, nickname: m.identity.display_name, isBot: false },
+        group: { id: m.group.id, name: m.group.name, rules: await rulesInForce(store.db, m.group) },
+        members: [
+          { platformUserId: m.connector.bot.platformUserId, nickname: m.connector.bot.displayName, isBot: true },
+          ...members.map((r) => ({ platformUserId: r.platform_user_id, nickname: r.display_name, isBot: r.is_bot === 1 })),
+        ],
+        recent: history.rows.map(memberMessageDto),
+        nextBefore: history.nextBefore,
+      };
+    },
+    receive: async (m, frame, send) => {
+      let replyToPlatformMessageId: string | undefined;
+      if (frame.replyToId !== undefined) {
+        const quoted = await store.db.selectFrom('messages').select('platform_message_id').where('id', '=', frame.replyToId).where('group_id', '=', m.group.id).executeTakeFirst();
+        if (!quoted) {
+          send({ type: 'error', code: 'invalid_frame', message: 'replyToId: no such message in this group' });
+          return;
+        }
+        replyToPlatformMessageId = quoted.platform_message_id;
       }
-      replyToPlatformMessageId = quoted.platform_message_id;
-    }
-    try {
-      const result = await connector.memberSays(platformGroupId, { platformUserId: member.platformUserId, nickname: member.nickname }, { ...frame, replyToPlatformMessageId }, rt.now());
-      if (result.messageId) send({ type: 'ack', clientMessageId: frame.clientMessageId, messageId: result.messageId });
-    } catch (e) {
-      console.error('webchat: storing a message failed', e);
-      send({ type: 'error', code: 'internal', message: 'the message could not be stored; it will be retried' });
-    }
-  }
+      try {
+        const result = await m.connector.memberSays(m.group.platform_group_id, { platformUserId: m.user.id, nickname: m.identity.display_name }, { ...frame, replyToPlatformMessageId }, rt.now());
+        if (result.messageId) send({ type: 'ack', clientMessageId: frame.clientMessageId, messageId: result.messageId });
+      } catch (e) {
+        console.error('webchat: storing a message failed', e);
+        send({ type: 'error', code: 'internal', message: 'the message could not be stored; it will be retried' });
+      }
+    },
+  });
 }

@@ -1,11 +1,13 @@
-import { Button, Empty, Segmented, Select, Space, Typography } from 'antd';
+import { Segmented, Select, Space, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CASE_KINDS, type Case, type CaseKind, type Group } from '../../../../src/shared/api.ts';
 import type { LiveFrame } from '../../../../src/shared/webchat-protocol.ts';
 import { api, type CaseFilter } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useReportError } from '../context.ts';
-import { useLiveFeed } from '../live.ts';
+import { EmptyState } from '../EmptyState.tsx';
+import { LoadMore } from '../LoadMore.tsx';
+import { useLiveUpdates } from '../live.ts';
 import { CaseTable } from './CaseTable.tsx';
 
 const PAGE = 50;
@@ -80,12 +82,7 @@ export function ReviewQueue({ groups }: { groups: Group[] }) {
     },
     [changed],
   );
-  const opened = useRef(false);
-  const onOpen = useCallback(() => {
-    if (opened.current) void load(0);
-    opened.current = true;
-  }, [load]);
-  useLiveFeed(onFrame, onOpen);
+  useLiveUpdates(onFrame, () => void load(0));
 
   const filtered = groupId !== undefined || kind !== undefined;
   const items = data?.items ?? null;
@@ -133,34 +130,14 @@ export function ReviewQueue({ groups }: { groups: Group[] }) {
         items={items}
         onChanged={changed}
         empty={
-          <Empty
-            className="c-empty"
-            image={Empty.PRESENTED_IMAGE_SIMPLE}
-            data-testid="case-empty"
-            description={
-              <>
-                <Typography.Title level={5}>{t(filtered ? 'queue.emptyFiltered' : show === 'open' ? 'queue.emptyOpen' : 'mod.cases.empty.title')}</Typography.Title>
-                {!filtered && (
-                  <Typography.Paragraph type="secondary" className="c-empty-body">
-                    {t(show === 'open' ? 'queue.emptyOpenBody' : 'mod.cases.empty.body')}
-                  </Typography.Paragraph>
-                )}
-              </>
-            }
+          <EmptyState
+            title={t(filtered ? 'queue.emptyFiltered' : show === 'open' ? 'queue.emptyOpen' : 'mod.cases.empty.title')}
+            body={filtered ? undefined : t(show === 'open' ? 'queue.emptyOpenBody' : 'mod.cases.empty.body')}
+            testid="case-empty"
           />
         }
       />
-      {items !== null && items.length > 0 && (
-        <div className="c-load-more">
-          {more ? (
-            <Button onClick={() => void load(items.length)} loading={loading}>
-              {t('common.loadMore')}
-            </Button>
-          ) : (
-            <Typography.Text type="secondary">{t('common.noMore')}</Typography.Text>
-          )}
-        </div>
-      )}
+      {items !== null && items.length > 0 && <LoadMore more={more} loading={loading} onMore={() => void load(items.length)} />}
     </>
   );
 }

@@ -1,9 +1,10 @@
-import { Button, Empty, Result, Table, Tag, Typography } from 'antd';
+import { Empty, Result, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import type { AuditEntry } from '../../../../src/shared/api.ts';
 import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useReportError, useSession } from '../context.ts';
+import { LoadMore } from '../LoadMore.tsx';
 import { PageHeader } from '../PageHeader.tsx';
 
 const PAGE = 50;
@@ -58,17 +59,7 @@ export function AuditPage() {
             { title: t('audit.col.summary'), dataIndex: 'summary' },
           ]}
         />
-        {items !== null && items.length > 0 && (
-          <div className="c-load-more">
-            {more ? (
-              <Button onClick={() => void load(items.length)} loading={loading}>
-                {t('common.loadMore')}
-              </Button>
-            ) : (
-              <Typography.Text type="secondary">{t('common.noMore')}</Typography.Text>
-            )}
-          </div>
-        )}
+        {items !== null && items.length > 0 && <LoadMore more={more} loading={loading} onMore={() => void load(items.length)} />}
       </div>
     </>
   );

@@ -1,13 +1,14 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Empty, Popconfirm, Segmented, Space, Table, Tag, Tooltip, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { App, Button, Popconfirm, Segmented, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import type { BlacklistEntry, Group } from '../../../../src/shared/api.ts';
 import type { LiveFrame } from '../../../../src/shared/webchat-protocol.ts';
 import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useReportError, useSession } from '../context.ts';
-import { useLiveFeed } from '../live.ts';
+import { EmptyState } from '../EmptyState.tsx';
+import { useLiveUpdates } from '../live.ts';
 import { BlacklistModal } from '../moderation/MemberActions.tsx';
 import { PageHeader } from '../PageHeader.tsx';
 
@@ -46,12 +47,7 @@ export function BlacklistPage() {
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   // A case that blacklists (three strikes, /ban) or is undone shows here without a reload.
   const onFrame = useCallback((f: LiveFrame) => f.type === 'case' && f.case.effects.some((e) => e.type === 'blacklisted') && reload(), [reload]);
-  const opened = useRef(false);
-  const onOpen = useCallback(() => {
-    if (opened.current) reload();
-    opened.current = true;
-  }, [reload]);
-  useLiveFeed(onFrame, onOpen);
+  useLiveUpdates(onFrame, reload);
 
   async function lift(e: BlacklistEntry) {
     try {
@@ -98,18 +94,7 @@ export function BlacklistPage() {
           pagination={{ current: page, pageSize: PAGE_SIZE, total: data?.total ?? 0, onChange: setPage, hideOnSinglePage: true, showTotal: (total) => t('bl.total', { total }) }}
           locale={{
             emptyText: (
-              <Empty
-                className="c-empty"
-                image={Empty.PRESENTED_IMAGE_SIMPLE}
-                description={
-                  <>
-                    <Typography.Title level={5}>{t(show === 'active' ? 'bl.empty.title' : 'bl.emptyAll')}</Typography.Title>
-                    <Typography.Paragraph type="secondary" className="c-empty-body">
-                      {t('bl.empty.body')}
-                    </Typography.Paragraph>
-                  </>
-                }
-              />
+              <EmptyState title={t(show === 'active' ? 'bl.empty.title' : 'bl.emptyAll')} body={t('bl.empty.body')} />
             ),
           }}
           columns={[

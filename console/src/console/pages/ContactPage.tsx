@@ -1,6 +1,6 @@
 import { StopOutlined } from '@ant-design/icons';
 import { Button, Card, Descriptions, Empty, List, Result, Space, Spin, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import type { ContactProfile } from '../../../../src/shared/api.ts';
 import type { LiveFrame } from '../../../../src/shared/webchat-protocol.ts';
@@ -8,7 +8,7 @@ import { api, ApiRequestError } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { MessageText } from '../../shared/MessageText.tsx';
 import { errorText, useSession } from '../context.ts';
-import { useLiveFeed } from '../live.ts';
+import { useLiveUpdates } from '../live.ts';
 import { BlacklistModal, MemberActionsMenu, useMemberActions } from '../moderation/MemberActions.tsx';
 import { StandingCard } from '../moderation/StandingCard.tsx';
 import { PageHeader } from '../PageHeader.tsx';
@@ -36,12 +36,7 @@ export function ContactPage() {
 
   const refresh = useCallback(() => setVersion((v) => v + 1), []);
   const onFrame = useCallback((f: LiveFrame) => f.type === 'case' && f.case.member.contactId === id && refresh(), [id, refresh]);
-  const opened = useRef(false);
-  const onOpen = useCallback(() => {
-    if (opened.current) refresh();
-    opened.current = true;
-  }, [refresh]);
-  useLiveFeed(onFrame, onOpen);
+  useLiveUpdates(onFrame, refresh);
   const actions = useMemberActions(refresh);
 
   if (error) {

@@ -1,11 +1,12 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Empty, Form, Input, Modal, Table, Tag, Typography } from 'antd';
+import { App, Button, Form, Input, Modal, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { GROUP_RULES_MAX, GroupCreate, type Group } from '../../../../src/shared/api.ts';
 import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useReportError, useSession } from '../context.ts';
+import { EmptyState } from '../EmptyState.tsx';
 import { PageHeader } from '../PageHeader.tsx';
 import { zodRule } from '../zodRule.ts';
 
@@ -32,27 +33,19 @@ export function GroupsPage() {
     <>
       <PageHeader title={t('groups.title')} extra={canCreate && groups !== null && groups.length > 0 ? createButton : null} />
       {groups !== null && groups.length === 0 ? (
-        <div className="c-panel c-empty" data-testid="groups-empty">
-          <Empty
-            image={Empty.PRESENTED_IMAGE_SIMPLE}
-            description={
-              <>
-                <Typography.Title level={4}>{t('groups.empty.title')}</Typography.Title>
-                <Typography.Paragraph type="secondary" className="c-empty-body">
-                  {t('groups.empty.body')}
-                </Typography.Paragraph>
-              </>
-            }
-          >
-            {canCreate ? (
-              <Button type="primary" size="large" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="create-group">
-                {t('groups.empty.action')}
-              </Button>
-            ) : (
-              <Typography.Text type="secondary">{t('common.readOnly')}</Typography.Text>
-            )}
-          </Empty>
-        </div>
+        <EmptyState
+          title={t('groups.empty.title')}
+          body={t('groups.empty.body')}
+          level={4}
+          panel
+          testid="groups-empty"
+          canAdd={canCreate}
+          add={
+            <Button type="primary" size="large" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="create-group">
+              {t('groups.empty.action')}
+            </Button>
+          }
+        />
       ) : (
         <div className="c-panel">
           <Table<Group>

@@ -1,11 +1,12 @@
 import { DeleteOutlined, EditOutlined, FormOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Empty, Form, Input, Modal, Popconfirm, Select, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Modal, Popconfirm, Select, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { WORDS_PER_LIST_MAX, type Group, type WordInput, type WordList } from '../../../../src/shared/api.ts';
 import { api, type ModerationAction, type WordsSaved } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useReportError, useSession } from '../context.ts';
+import { EmptyState } from '../EmptyState.tsx';
 import { AdminList } from '../AdminList.tsx';
 import { ActionTag } from '../moderation/CaseTable.tsx';
 import { ReviewQueue } from '../moderation/ReviewQueue.tsx';
@@ -159,20 +160,7 @@ function WordListsTab({ groups, groupName }: { groups: Group[]; groupName: (id: 
         />
       )}
       {lists !== null && lists.length === 0 ? (
-        <Empty
-          className="c-empty"
-          image={Empty.PRESENTED_IMAGE_SIMPLE}
-          description={
-            <>
-              <Typography.Title level={5}>{t('mod.lists.empty.title')}</Typography.Title>
-              <Typography.Paragraph type="secondary" className="c-empty-body">
-                {t('mod.lists.empty.body')}
-              </Typography.Paragraph>
-            </>
-          }
-        >
-          {editable ? addButton : <Typography.Text type="secondary">{t('common.readOnly')}</Typography.Text>}
-        </Empty>
+        <EmptyState title={t('mod.lists.empty.title')} body={t('mod.lists.empty.body')} add={addButton} canAdd={editable} />
       ) : (
         <Table<WordList>
           rowKey="id"

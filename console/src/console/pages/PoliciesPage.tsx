@@ -1,5 +1,5 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Empty, Popconfirm, Table, Typography } from 'antd';
+import { App, Button, Popconfirm, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import type { Policy } from '../../../../src/shared/api.ts';
@@ -7,6 +7,7 @@ import { patchFields } from '../../../../src/shared/group-settings.ts';
 import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useReportError, useSession } from '../context.ts';
+import { EmptyState } from '../EmptyState.tsx';
 import { PageHeader } from '../PageHeader.tsx';
 
 /** Policy templates: settings many groups follow, each group keeping its own overrides. */
@@ -45,21 +46,7 @@ export function PoliciesPage() {
       <PageHeader title={t('policies.title')} extra={editable && policies !== null && policies.length > 0 ? addButton : null} />
       <Typography.Paragraph type="secondary">{t('policies.hint')}</Typography.Paragraph>
       {policies !== null && policies.length === 0 ? (
-        <div className="c-panel c-empty" data-testid="policies-empty">
-          <Empty
-            image={Empty.PRESENTED_IMAGE_SIMPLE}
-            description={
-              <>
-                <Typography.Title level={5}>{t('policies.empty.title')}</Typography.Title>
-                <Typography.Paragraph type="secondary" className="c-empty-body">
-                  {t('policies.empty.body')}
-                </Typography.Paragraph>
-              </>
-            }
-          >
-            {editable ? addButton : <Typography.Text type="secondary">{t('common.readOnly')}</Typography.Text>}
-          </Empty>
-        </div>
+        <EmptyState title={t('policies.empty.title')} body={t('policies.empty.body')} panel testid="policies-empty" add={addButton} canAdd={editable} />
       ) : (
         <div className="c-panel">
           <Table<Policy>

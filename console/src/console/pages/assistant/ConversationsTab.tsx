@@ -1,16 +1,14 @@
-import { SendOutlined } from '@ant-design/icons';
-import { Alert, App, Avatar, Button, Col, Empty, Input, List, Row, Space, Tag, Typography } from 'antd';
+import { Avatar, Button, Col, Empty, List, Row, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { DirectConversation, Message } from '../../../../../src/shared/api.ts';
-import { MAX_MESSAGE_LENGTH } from '../../../../../src/shared/limits.ts';
 import type { LiveFrame } from '../../../../../src/shared/webchat-protocol.ts';
 import { api } from '../../../api.ts';
 import { useI18n } from '../../../i18n.ts';
-import { MessageText } from '../../../shared/MessageText.tsx';
 import { mergeMessages } from '../../../shared/messages.ts';
 import { useReportError, useSession } from '../../context.ts';
-import { useLiveFeed } from '../../live.ts';
+import { useLiveUpdates } from '../../live.ts';
+import { Composer, LogEntry } from '../../MessageLog.tsx';
 
 const LIST_LIMIT = 200;
 const PAGE = 50;
@@ -29,13 +27,10 @@ interface Thread {
  */
 export function ConversationsTab({ selected, onSelect }: { selected: string | null; onSelect: (identityId: string) => void }) {
   const { t } = useI18n();
-  const { can, formatTime } = useSession();
-  const { message } = App.useApp();
+  const { formatTime } = useSession();
   const report = useReportError();
   const [conversations, setConversations] = useState<DirectConversation[] | null>(null);
   const [thread, setThread] = useState<Thread | null>(null);
-  const [text, setText] = useState('');
-  const [sending, setSending] = useState(false);
   const logRef = useRef<HTMLDivElement>(null);
   const listRef = useRef(conversations);
   useEffect(() => {
@@ -82,16 +77,10 @@ export function ConversationsTab({ selected, onSelect }: { selected: string | nu
     },
     [loadList],
   );
-  const opened = useRef(false);
-  const onOpen = useCallback(() => {
-    // After a reconnection, fetch what was missed meanwhile.
-    if (opened.current) {
-      loadList();
-      if (selected) loadThread(selected);
-    }
-    opened.current = true;
-  }, [loadList, loadThread, selected]);
-  useLiveFeed(onFrame, onOpen);
+  useLiveUpdates(onFrame, () => {
+    loadList();
+    if (selected) loadThread(selected);
+  });
 
   const current = thread?.identityId === selected ? thread : null;
   const lastId = current?.messages.at(-1)?.id;
@@ -107,21 +96,6 @@ export function ConversationsTab({ selected, onSelect }: { selected: string | nu
       setThread((cur) => (cur?.identityId === current.identityId ? { ...cur, messages: mergeMessages(cur.messages, page.items), before: page.nextBefore } : cur));
     } catch (e) {
       report(e);
-    }
-  }
-
-  async function send() {
-    const body = text.trim();
-    if (!body || !selected) return;
-    setSending(true);
-    try {
-      await api.sendDirect(selected, body);
-      setText('');
-      void message.success(t('messages.sent'));
-    } catch (e) {
-      report(e);
-    } finally {
-      setSending(false);
     }
   }
 
@@ -186,50 +160,9 @@ export function ConversationsTab({ selected, onSelect }: { selected: string | nu
                 </div>
               )}
               {current?.loaded && current.messages.length === 0 && <Empty className="c-empty" image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('assistant.noMessages')} />}
-              {current?.messages.map((m) => (
-                <div key={m.id} className={`c-log-item${m.sender.isBot ? ' c-log-bot' : ''}`} data-testid="direct-message" data-sender-bot={m.sender.isBot ? 'true' : 'false'}>
-                  <Avatar size={32} className="c-log-avatar" style={{ background: m.sender.isBot ? '#3370ff' : '#07a35a' }}>
-                    {[...m.sender.name.trim()][0] ?? '?'}
-                  </Avatar>
-                  <div className="c-log-main">
-                    <Space size={8} className="c-log-meta">
-                      <Typography.Text strong className="c-log-name">
-                        {m.sender.name}
-                      </Typography.Text>
-                      {m.sender.isBot && <Tag color="blue">{t('messages.bot')}</Tag>}
-                      <Typography.Text type="secondary" className="c-log-time">
-                        {formatTime(m.createdAt)}
-                      </Typography.Text>
-                    </Space>
-                    <div className="c-log-text">
-                      <MessageText text={m.text} mentions={m.mentions} />
-                    </div>
-                  </div>
-                </div>
-              ))}
+              {current?.messages.map((m) => <LogEntry key={m.id} message={m} data-testid="direct-message" />)}
             </div>
-            {can('messages:send') ? (
-              <div className="c-send">
-                <Input.TextArea
-                  value={text}
-                  onChange={(e) => setText(e.target.value)}
-                  placeholder={t('assistant.replyPlaceholder')}
-                  autoSize={{ minRows: 1, maxRows: 6 }}
-                  maxLength={MAX_MESSAGE_LENGTH}
-                  data-testid="direct-input"
-                  onPressEnter={(e) => {
-                    if (e.shiftKey || e.nativeEvent.isComposing) return;
-                    e.preventDefault();
-                    void send();
-                  }}
-                />
-                <Button type="primary" icon={<SendOutlined />} onClick={() => void send()} loading={sending} disabled={text.trim() === ''} data-testid="direct-send">
-                  {t('assistant.reply')}
-                </Button>
-              </div>
-            ) : (
-              <Alert type="info" showIcon message={t('messages.cannotSend')} />
-            )}
+            <Composer placeholder={t('assistant.replyPlaceholder')} label={t('assistant.reply')} testid="direct" send={(body) => api.sendDirect(selected, body)} />
           </div>
         )}
       </Col>

@@ -1,12 +1,13 @@
-import { DeleteOutlined, EditOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Empty, Form, Input, InputNumber, Modal, Popconfirm, Radio, Row, Segmented, Select, Space, Switch, Table, Tag, Typography, type FormInstance } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Col, Form, Input, InputNumber, Modal, Radio, Row, Segmented, Select, Space, Switch, Tag, Typography, type FormInstance } from 'antd';
+import { useCallback, useState } from 'react';
 import { DEFAULT_MENU, INVITE_CAP_MAX, KEYWORD_MAX, KeywordCondition, MENU_LABEL_MAX, MENU_OPTIONS_MAX, MenuAction, MenuOption, ReplyAction, RuleInput, type Group, type Locale, type RuleOut } from '../../../../../src/shared/api.ts';
 import { choosePoolGroup, INVITE_TEXT, menuText, renderTemplate } from '../../../../../src/shared/preview.ts';
 import { api } from '../../../api.ts';
 import { useI18n, type Translate } from '../../../i18n.ts';
 import { MessageText } from '../../../shared/MessageText.tsx';
 import { useReportError, useSession } from '../../context.ts';
+import { RuleList, type RuleEditorProps } from '../../RuleList.tsx';
 import { zodRule } from '../../zodRule.ts';
 
 const ALL = '*';
@@ -98,139 +99,46 @@ function newMenu(locale: Locale): MenuValues {
 /** Private menus: a table of them and an editor with a live preview of what members will read. */
 export function MenusTab({ groups }: { groups: Group[] | null }) {
   const { t } = useI18n();
-  const { can } = useSession();
-  const { message } = App.useApp();
-  const report = useReportError();
-  const [menus, setMenus] = useState<RuleOut[] | null>(null);
-  const [editing, setEditing] = useState<RuleOut | 'new' | null>(null);
-  const editable = can('rules:write');
-
-  const load = useCallback(() => {
-    api.allRules().then((r) => setMenus(r.items.filter((x) => x.preset === 'menu')), report);
-  }, [report]);
-  useEffect(load, [load]);
+  const fetch = useCallback(() => api.allRules().then((r) => r.items.filter((x) => x.preset === 'menu')), []);
 
   const groupName = (id: string | null) => (id === null ? t('menus.scope.all') : (groups?.find((g) => g.id === id)?.name ?? t('menus.previewMissing')));
 
-  async function toggle(rule: RuleOut, enabled: boolean) {
-    try {
-      const saved = await api.replaceRule(rule.id, toRuleInput({ ...fromRule(rule), enabled }));
-      setMenus((ms) => ms?.map((m) => (m.id === saved.id ? saved : m)) ?? null);
-    } catch (e) {
-      report(e);
-    }
-  }
-
-  async function remove(rule: RuleOut) {
-    try {
-      await api.deleteRule(rule.id);
-      setMenus((ms) => ms?.filter((m) => m.id !== rule.id) ?? null);
-      void message.success(t('common.deleted'));
-    } catch (e) {
-      report(e);
-    }
-  }
-
-  const addButton = (
-    <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} disabled={groups === null} data-testid="menu-add">
-      {t('menus.add')}
-    </Button>
-  );
-
   return (
-    <>
-      <div className="c-tab-toolbar">
-        <Typography.Text type="secondary">{t('menus.hint')}</Typography.Text>
-        {editable && menus !== null && menus.length > 0 && addButton}
-      </div>
-      {menus !== null && menus.length === 0 ? (
-        <Empty
-          className="c-empty"
-          image={Empty.PRESENTED_IMAGE_SIMPLE}
-          description={
-            <>
-              <Typography.Title level={5}>{t('menus.empty.title')}</Typography.Title>
-              <Typography.Paragraph type="secondary" className="c-empty-body">
-                {t('menus.empty.body')}
-              </Typography.Paragraph>
-            </>
-          }
-        >
-          {editable ? addButton : <Typography.Text type="secondary">{t('common.readOnly')}</Typography.Text>}
-        </Empty>
-      ) : (
-        <Table<RuleOut>
-          rowKey="id"
-          loading={menus === null}
-          dataSource={menus ?? []}
-          pagination={false}
-          data-testid="menu-table"
-          columns={[
-            { title: t('menus.col.name'), dataIndex: 'name' },
-            { title: t('menus.col.scope'), key: 'scope', render: (_, r) => groupName(r.groupId) },
-            {
-              title: t('menus.col.open'),
-              key: 'open',
-              render: (_, r) => (
-                <Space size={[4, 4]} wrap>
-                  {r.conditions.map((c) => (c.type === 'first_message' ? <Tag key="first" color="green">{t('menus.firstMessage')}</Tag> : c.keywords.map((k) => <Tag key={k}>{k}</Tag>)))}
-                </Space>
-              ),
-            },
-            {
-              title: t('menus.col.options'),
-              key: 'options',
-              render: (_, r) => (
-                <span className="c-menu-options">
-                  {(menuOf(r)?.options ?? []).map((o, i) => (
-                    <span key={i}>{`${i + 1}. ${o.label}`}</span>
-                  ))}
-                </span>
-              ),
-            },
-            {
-              title: t('menus.col.enabled'),
-              key: 'enabled',
-              width: 80,
-              render: (_, r) => <Switch size="small" checked={r.enabled} disabled={!editable} onChange={(v) => void toggle(r, v)} />,
-            },
-            ...(editable
-              ? [
-                  {
-                    title: t('common.actions'),
-                    key: 'actions',
-                    width: 120,
-                    render: (_: unknown, r: RuleOut) => (
-                      <Space>
-                        <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => setEditing(r)} data-testid="menu-edit" />
-                        <Popconfirm title={t('menus.deleteConfirm', { name: r.name })} onConfirm={() => void remove(r)} okText={t('common.delete')} cancelText={t('common.cancel')}>
-                          <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} data-testid="menu-delete" />
-                        </Popconfirm>
-                      </Space>
-                    ),
-                  },
-                ]
-              : []),
-          ]}
-        />
-      )}
-      {editing !== null && groups !== null && (
-        <MenuModal
-          rule={editing === 'new' ? null : editing}
-          groups={groups}
-          onClose={() => setEditing(null)}
-          onSaved={(saved) => {
-            setMenus((ms) => (ms?.some((m) => m.id === saved.id) ? ms.map((m) => (m.id === saved.id ? saved : m)) : [...(ms ?? []), saved]));
-            setEditing(null);
-            void message.success(t('menus.saved'));
-          }}
-        />
-      )}
-    </>
+    <RuleList
+      kind="menu"
+      fetch={fetch}
+      switched={(rule, enabled) => toRuleInput({ ...fromRule(rule), enabled })}
+      addDisabled={groups === null}
+      columns={[
+        { title: t('menus.col.name'), dataIndex: 'name' },
+        { title: t('menus.col.scope'), key: 'scope', render: (_, r) => groupName(r.groupId) },
+        {
+          title: t('menus.col.open'),
+          key: 'open',
+          render: (_, r) => (
+            <Space size={[4, 4]} wrap>
+              {r.conditions.map((c) => (c.type === 'first_message' ? <Tag key="first" color="green">{t('menus.firstMessage')}</Tag> : c.keywords.map((k) => <Tag key={k}>{k}</Tag>)))}
+            </Space>
+          ),
+        },
+        {
+          title: t('menus.col.options'),
+          key: 'options',
+          render: (_, r) => (
+            <span className="c-menu-options">
+              {(menuOf(r)?.options ?? []).map((o, i) => (
+                <span key={i}>{`${i + 1}. ${o.label}`}</span>
+              ))}
+            </span>
+          ),
+        },
+      ]}
+      editor={(props) => groups && <MenuModal {...props} groups={groups} />}
+    />
   );
 }
 
-function MenuModal({ rule, groups, onClose, onSaved }: { rule: RuleOut | null; groups: Group[]; onClose: () => void; onSaved: (r: RuleOut) => void }) {
+function MenuModal({ rule, groups, onClose, save }: RuleEditorProps & { groups: Group[] }) {
   const { t } = useI18n();
   const { session } = useSession();
   const report = useReportError();
@@ -242,8 +150,7 @@ function MenuModal({ rule, groups, onClose, onSaved }: { rule: RuleOut | null; g
   async function submit(values: MenuValues) {
     setBusy(true);
     try {
-      const body = toRuleInput(values);
-      onSaved(rule ? await api.replaceRule(rule.id, body) : await api.createRule(body));
+      await save(toRuleInput(values));
     } catch (e) {
       report(e);
       setBusy(false);

@@ -1,10 +1,10 @@
-import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Col, Empty, Form, Input, InputNumber, Modal, Popconfirm, Radio, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Button, Col, Form, Input, InputNumber, Modal, Radio, Row, Select, Space, Switch, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { INVITE_CAP_MAX, KEYWORD_MAX, KeywordCondition, ReplyAction, RuleInput, type Group, type RuleOut } from '../../../../../src/shared/api.ts';
 import { api } from '../../../api.ts';
 import { useI18n } from '../../../i18n.ts';
-import { useReportError, useSession } from '../../context.ts';
+import { useReportError } from '../../context.ts';
+import { RuleList, type RuleEditorProps } from '../../RuleList.tsx';
 import { zodRule } from '../../zodRule.ts';
 import { MAX_MESSAGE_LENGTH } from '../../../../../src/shared/limits.ts';
 
@@ -63,144 +63,51 @@ function fromRule(rule: RuleOut): KeywordValues {
 
 export function KeywordsTab({ scope }: { scope: KeywordScope }) {
   const { t } = useI18n();
-  const { can } = useSession();
-  const { message } = App.useApp();
   const report = useReportError();
-  const [rules, setRules] = useState<RuleOut[] | null>(null);
-  const [editing, setEditing] = useState<RuleOut | 'new' | null>(null);
   const [groups, setGroups] = useState<Group[]>([]);
-  const editable = can('rules:write');
 
   useEffect(() => {
     api.groups().then((r) => setGroups(r.items), report);
   }, [report]);
   const groupNames = (ids: string[]) => ids.map((id) => groups.find((g) => g.id === id)?.name ?? t('menus.previewMissing')).join('、');
 
-  const load = useCallback(() => {
-    api.rules(scope).then((r) => setRules(r.items.filter((x) => x.preset === 'keyword_reply')), report);
-  }, [scope, report]);
-  useEffect(load, [load]);
-
-  async function toggle(rule: RuleOut, enabled: boolean) {
-    try {
-      const saved = await api.replaceRule(rule.id, toRuleInput(scope, { ...fromRule(rule), enabled }));
-      setRules((rs) => rs?.map((r) => (r.id === saved.id ? saved : r)) ?? null);
-    } catch (e) {
-      report(e);
-    }
-  }
-
-  async function remove(rule: RuleOut) {
-    try {
-      await api.deleteRule(rule.id);
-      setRules((rs) => rs?.filter((r) => r.id !== rule.id) ?? null);
-      void message.success(t('common.deleted'));
-    } catch (e) {
-      report(e);
-    }
-  }
-
-  const addButton = (
-    <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="keyword-add">
-      {t('keywords.add')}
-    </Button>
-  );
+  const fetch = useCallback(() => api.rules(scope).then((r) => r.items.filter((x) => x.preset === 'keyword_reply')), [scope]);
 
   return (
-    <>
-      <div className="c-tab-toolbar">
-        <Typography.Text type="secondary">{t('keywords.hint')}</Typography.Text>
-        {editable && rules !== null && rules.length > 0 && addButton}
-      </div>
-      {rules !== null && rules.length === 0 ? (
-        <Empty
-          className="c-empty"
-          image={Empty.PRESENTED_IMAGE_SIMPLE}
-          description={
-            <>
-              <Typography.Title level={5}>{t('keywords.empty.title')}</Typography.Title>
-              <Typography.Paragraph type="secondary" className="c-empty-body">
-                {t('keywords.empty.body')}
-              </Typography.Paragraph>
-            </>
-          }
-        >
-          {editable ? addButton : <Typography.Text type="secondary">{t('common.readOnly')}</Typography.Text>}
-        </Empty>
-      ) : (
-        <Table<RuleOut>
-          rowKey="id"
-          loading={rules === null}
-          dataSource={rules ?? []}
-          pagination={false}
-          data-testid="keyword-table"
-          columns={[
-            { title: t('keywords.col.name'), dataIndex: 'name' },
-            {
-              title: t('keywords.col.keywords'),
-              key: 'keywords',
-              render: (_, r) => (
-                <Space size={[4, 4]} wrap>
-                  {(keywordOf(r)?.keywords ?? []).map((k) => (
-                    <Tag key={k}>{k}</Tag>
-                  ))}
-                </Space>
-              ),
-            },
-            { title: t('keywords.col.mode'), key: 'mode', render: (_, r) => t(`keywords.mode.${keywordOf(r)?.mode ?? 'contains'}`) },
-            {
-              title: t('keywords.col.reply'),
-              key: 'reply',
-              ellipsis: true,
-              render: (_, r) => {
-                const invite = inviteOf(r);
-                return invite ? t('keywords.inviteSummary', { groups: groupNames(invite.groupIds) }) : replyOf(r)?.template;
-              },
-            },
-            {
-              title: t('keywords.col.enabled'),
-              key: 'enabled',
-              width: 80,
-              render: (_, r) => <Switch size="small" checked={r.enabled} disabled={!editable} onChange={(v) => void toggle(r, v)} />,
-            },
-            ...(editable
-              ? [
-                  {
-                    title: t('common.actions'),
-                    key: 'actions',
-                    width: 120,
-                    render: (_: unknown, r: RuleOut) => (
-                      <Space>
-                        <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => setEditing(r)} data-testid="keyword-edit" />
-                        <Popconfirm title={t('keywords.deleteConfirm', { name: r.name })} onConfirm={() => void remove(r)} okText={t('common.delete')} cancelText={t('common.cancel')}>
-                          <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} data-testid="keyword-delete" />
-                        </Popconfirm>
-                      </Space>
-                    ),
-                  },
-                ]
-              : []),
-          ]}
-        />
-      )}
-      {editing !== null && (
-        <KeywordModal
-          scope={scope}
-          groups={groups}
-          rule={editing === 'new' ? null : editing}
-          onClose={() => setEditing(null)}
-          onSaved={(saved) => {
-            setRules((rs) => (rs?.some((r) => r.id === saved.id) ? rs.map((r) => (r.id === saved.id ? saved : r)) : [...(rs ?? []), saved]));
-            setEditing(null);
-            void message.success(t('keywords.saved'));
-          }}
-        />
-      )}
-    </>
+    <RuleList
+      kind="keyword"
+      fetch={fetch}
+      switched={(rule, enabled) => toRuleInput(scope, { ...fromRule(rule), enabled })}
+      columns={[
+        { title: t('keywords.col.name'), dataIndex: 'name' },
+        {
+          title: t('keywords.col.keywords'),
+          key: 'keywords',
+          render: (_, r) => (
+            <Space size={[4, 4]} wrap>
+              {(keywordOf(r)?.keywords ?? []).map((k) => (
+                <Tag key={k}>{k}</Tag>
+              ))}
+            </Space>
+          ),
+        },
+        { title: t('keywords.col.mode'), key: 'mode', render: (_, r) => t(`keywords.mode.${keywordOf(r)?.mode ?? 'contains'}`) },
+        {
+          title: t('keywords.col.reply'),
+          key: 'reply',
+          ellipsis: true,
+          render: (_, r) => {
+            const invite = inviteOf(r);
+            return invite ? t('keywords.inviteSummary', { groups: groupNames(invite.groupIds) }) : replyOf(r)?.template;
+          },
+        },
+      ]}
+      editor={(props) => <KeywordModal {...props} scope={scope} groups={groups} />}
+    />
   );
 }
 
-function KeywordModal({ scope, groups, rule, onClose, onSaved }: { scope: KeywordScope; groups: Group[]; rule: RuleOut | null; onClose: () => void; onSaved: (r: RuleOut) => void }) {
+function KeywordModal({ scope, groups, rule, onClose, save }: RuleEditorProps & { scope: KeywordScope; groups: Group[] }) {
   const { t } = useI18n();
   const report = useReportError();
   const [busy, setBusy] = useState(false);
@@ -211,8 +118,7 @@ function KeywordModal({ scope, groups, rule, onClose, onSaved }: { scope: Keywor
   async function submit(values: KeywordValues) {
     setBusy(true);
     try {
-      const body = toRuleInput(scope, values);
-      onSaved(rule ? await api.replaceRule(rule.id, body) : await api.createRule(body));
+      await save(toRuleInput(scope, values));
     } catch (e) {
       report(e);
       setBusy(false);

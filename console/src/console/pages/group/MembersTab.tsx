@@ -1,5 +1,5 @@
 import { UserDeleteOutlined } from '@ant-design/icons';
-import { App, Button, Empty, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Popconfirm, Space, Table, Tag, Tooltip } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { Group, Member } from '../../../../../src/shared/api.ts';
@@ -7,7 +7,8 @@ import type { LiveFrame } from '../../../../../src/shared/webchat-protocol.ts';
 import { api } from '../../../api.ts';
 import { useI18n } from '../../../i18n.ts';
 import { useReportError, useSession } from '../../context.ts';
-import { useLiveFeed } from '../../live.ts';
+import { EmptyState } from '../../EmptyState.tsx';
+import { useLiveUpdates } from '../../live.ts';
 import { MemberActionsMenu, useMemberActions, type ActionTarget } from '../../moderation/MemberActions.tsx';
 
 const PAGE_SIZE = 20;
@@ -62,12 +63,7 @@ export function MembersTab({ group }: { group: Group }) {
     },
     [group.id, refresh],
   );
-  const opened = useRef(false);
-  const onOpen = useCallback(() => {
-    if (opened.current) refresh();
-    opened.current = true;
-  }, [refresh]);
-  useLiveFeed(onFrame, onOpen);
+  useLiveUpdates(onFrame, refresh);
   // A warning may pass a threshold and remove the member: the list follows the live feed, and is read again now.
   const actions = useMemberActions(refresh);
   const target = (m: Member): ActionTarget => ({ groupId: group.id, groupName: group.name, contactId: m.contactId, name: m.displayName, memberId: m.id });
@@ -87,19 +83,7 @@ export function MembersTab({ group }: { group: Group }) {
 
   if (data && data.total === 0) {
     return (
-      <Empty
-        className="c-empty"
-        image={Empty.PRESENTED_IMAGE_SIMPLE}
-        data-testid="members-empty"
-        description={
-          <>
-            <Typography.Title level={5}>{t('members.empty.title')}</Typography.Title>
-            <Typography.Paragraph type="secondary" className="c-empty-body">
-              {t('members.empty.body')}
-            </Typography.Paragraph>
-          </>
-        }
-      />
+      <EmptyState title={t('members.empty.title')} body={t('members.empty.body')} testid="members-empty" />
     );
   }
 

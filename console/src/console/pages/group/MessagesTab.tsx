@@ -1,18 +1,17 @@
-import { DeleteOutlined, ExclamationCircleOutlined, SendOutlined, StopOutlined } from '@ant-design/icons';
-import { Alert, App, Avatar, Badge, Button, Empty, Input, Popconfirm, Space, Tag, Tooltip, Typography } from 'antd';
+import { DeleteOutlined, ExclamationCircleOutlined, StopOutlined } from '@ant-design/icons';
+import { Badge, Button, Empty, Popconfirm, Tag, Tooltip, Typography } from 'antd';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { Group, Message } from '../../../../../src/shared/api.ts';
 import type { LiveFrame } from '../../../../../src/shared/webchat-protocol.ts';
 import { api } from '../../../api.ts';
 import { useI18n } from '../../../i18n.ts';
-import { MessageText } from '../../../shared/MessageText.tsx';
 import { ApiRequestError } from '../../../api.ts';
 import { markDeleted, mergeMessages } from '../../../shared/messages.ts';
 import { useReportError, useSession } from '../../context.ts';
-import { useLiveFeed } from '../../live.ts';
+import { useLiveUpdates } from '../../live.ts';
+import { Composer, LogEntry } from '../../MessageLog.tsx';
 import { useMemberActions, type MemberAction } from '../../moderation/MemberActions.tsx';
-import { MAX_MESSAGE_LENGTH } from '../../../../../src/shared/limits.ts';
 
 const PAGE = 50;
 /** A deletion is queued (202) and normally confirmed by the live feed within a moment; if not, reload. */
@@ -21,14 +20,11 @@ const DELETE_CONFIRM_MS = 15_000;
 export function MessagesTab({ group }: { group: Group }) {
   const { t } = useI18n();
   const { can } = useSession();
-  const { message } = App.useApp();
   const report = useReportError();
   const [messages, setMessages] = useState<Message[]>([]);
   const [loaded, setLoaded] = useState(false);
   const [before, setBefore] = useState<string | null>(null);
   const [loadingEarlier, setLoadingEarlier] = useState(false);
-  const [text, setText] = useState('');
-  const [sending, setSending] = useState(false);
   const logRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const anchor = useRef<{ height: number; top: number } | null>(null);
@@ -66,13 +62,7 @@ export function MessagesTab({ group }: { group: Group }) {
     },
     [group.id],
   );
-  // On every reconnection (not the first open: the initial load covers it) fetch what was missed.
-  const opened = useRef(false);
-  const onOpen = useCallback(() => {
-    if (opened.current) loadLatest();
-    opened.current = true;
-  }, [loadLatest]);
-  const live = useLiveFeed(onFrame, onOpen);
+  const live = useLiveUpdates(onFrame, loadLatest);
   // What an action does reaches the log by itself (the bot's warning, deletions).
   const actions = useMemberActions();
 
@@ -138,22 +128,6 @@ export function MessagesTab({ group }: { group: Group }) {
     }
   }
 
-  async function send() {
-    const body = text.trim();
-    if (!body) return;
-    setSending(true);
-    try {
-      await api.sendMessage(group.id, body);
-      setText('');
-      atBottom.current = true;
-      void message.success(t('messages.sent'));
-    } catch (e) {
-      report(e);
-    } finally {
-      setSending(false);
-    }
-  }
-
   return (
     <div className="c-messages">
       <div className="c-tab-toolbar">
@@ -188,28 +162,16 @@ export function MessagesTab({ group }: { group: Group }) {
           />
         ))}
       </div>
-      {can('messages:send') ? (
-        <div className="c-send">
-          <Input.TextArea
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            placeholder={t('messages.sendPlaceholder')}
-            autoSize={{ minRows: 1, maxRows: 6 }}
-            maxLength={MAX_MESSAGE_LENGTH}
-            data-testid="message-input"
-            onPressEnter={(e) => {
-              if (e.shiftKey || e.nativeEvent.isComposing) return;
-              e.preventDefault();
-              void send();
-            }}
-          />
-          <Button type="primary" icon={<SendOutlined />} onClick={() => void send()} loading={sending} disabled={text.trim() === ''} data-testid="message-send">
-            {t('messages.send')}
-          </Button>
-        </div>
-      ) : (
-        <Alert type="info" showIcon message={t('messages.cannotSend')} />
-      )}
+      <Composer
+        placeholder={t('messages.sendPlaceholder')}
+        label={t('messages.send')}
+        testid="message"
+        send={async (body) => {
+          await api.sendMessage(group.id, body);
+          // Your own message is where to look, even if you had scrolled up.
+          atBottom.current = true;
+        }}
+      />
       {actions.element}
     </div>
   );
@@ -233,77 +195,63 @@ function LogItem({ message: m, quoted, canDelete, deleting, onDelete, onAct }: L
   const { formatTime } = useSession();
   const deleted = m.deletedAt !== null;
   return (
-    <div
-      className={`c-log-item${m.sender.isBot ? ' c-log-bot' : ''}${deleted ? ' c-log-deleted' : ''}`}
+    <LogEntry
+      message={m}
+      name={
+        m.sender.contactId ? (
+          <Link to={`/contacts/${m.sender.contactId}`} className="c-log-name">
+            {m.sender.name}
+          </Link>
+        ) : undefined
+      }
+      tags={
+        deleted && (
+          <Tooltip title={t('messages.deletedAt', { time: formatTime(m.deletedAt) })}>
+            <Tag color="red" icon={<DeleteOutlined />} data-testid="log-message-deleted">
+              {t('common.deleted')}
+            </Tag>
+          </Tooltip>
+        )
+      }
+      className={deleted ? 'c-log-deleted' : undefined}
       data-testid="log-message"
       data-message-id={m.id}
-      data-sender-bot={m.sender.isBot ? 'true' : 'false'}
       data-deleted={deleted ? 'true' : 'false'}
     >
-      <Avatar size={32} className="c-log-avatar" style={{ background: m.sender.isBot ? '#3370ff' : '#07a35a' }}>
-        {[...m.sender.name.trim()][0] ?? '?'}
-      </Avatar>
-      <div className="c-log-main">
-        <Space size={8} className="c-log-meta">
-          {m.sender.contactId ? (
-            <Link to={`/contacts/${m.sender.contactId}`} className="c-log-name">
-              {m.sender.name}
-            </Link>
-          ) : (
-            <Typography.Text strong className="c-log-name">
-              {m.sender.name}
-            </Typography.Text>
+      {(canDelete || onAct) && (
+        <div className={`c-log-actions${deleting ? ' c-log-actions-busy' : ''}`}>
+          {onAct && (
+            <>
+              <Button size="small" type="text" icon={<ExclamationCircleOutlined />} aria-label={t('messages.warnSender')} title={t('messages.warnSender')} onClick={() => onAct('warn')} data-testid="log-message-warn" />
+              <Button size="small" type="text" danger icon={<StopOutlined />} aria-label={t('messages.blacklistSender')} title={t('messages.blacklistSender')} onClick={() => onAct('blacklist')} data-testid="log-message-blacklist" />
+            </>
           )}
-          {m.sender.isBot && <Tag color="blue">{t('messages.bot')}</Tag>}
-          <Typography.Text type="secondary" className="c-log-time">
-            {formatTime(m.createdAt)}
-          </Typography.Text>
-          {deleted && (
-            <Tooltip title={t('messages.deletedAt', { time: formatTime(m.deletedAt) })}>
-              <Tag color="red" icon={<DeleteOutlined />} data-testid="log-message-deleted">
-                {t('common.deleted')}
-              </Tag>
-            </Tooltip>
-          )}
-        </Space>
-        {(canDelete || onAct) && (
-          <div className={`c-log-actions${deleting ? ' c-log-actions-busy' : ''}`}>
-            {onAct && (
-              <>
-                <Button size="small" type="text" icon={<ExclamationCircleOutlined />} aria-label={t('messages.warnSender')} title={t('messages.warnSender')} onClick={() => onAct('warn')} data-testid="log-message-warn" />
-                <Button size="small" type="text" danger icon={<StopOutlined />} aria-label={t('messages.blacklistSender')} title={t('messages.blacklistSender')} onClick={() => onAct('blacklist')} data-testid="log-message-blacklist" />
-              </>
-            )}
-            {canDelete &&
-              (deleting ? (
-                <Button size="small" type="text" loading aria-label={t('messages.deleting')} title={t('messages.deleting')} data-testid="log-message-deleting" />
-              ) : (
-                <Popconfirm
-                  title={t('messages.deleteConfirm')}
-                  description={<div className="c-popconfirm-body">{t('messages.deleteHint')}</div>}
-                  placement="left"
-                  onConfirm={onDelete}
-                  okText={t('common.delete')}
-                  okButtonProps={{ danger: true, ...confirmTestId }}
-                  cancelText={t('common.cancel')}
-                >
-                  <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('messages.delete')} title={t('messages.delete')} data-testid="log-message-delete" />
-                </Popconfirm>
-              ))}
-          </div>
-        )}
-        {quoted && (
-          <div className="c-log-quote">
-            <Typography.Text strong type="secondary">
-              {quoted.sender.name}
-            </Typography.Text>{' '}
-            {quoted.text}
-          </div>
-        )}
-        <div className="c-log-text">
-          <MessageText text={m.text} mentions={m.mentions} />
+          {canDelete &&
+            (deleting ? (
+              <Button size="small" type="text" loading aria-label={t('messages.deleting')} title={t('messages.deleting')} data-testid="log-message-deleting" />
+            ) : (
+              <Popconfirm
+                title={t('messages.deleteConfirm')}
+                description={<div className="c-popconfirm-body">{t('messages.deleteHint')}</div>}
+                placement="left"
+                onConfirm={onDelete}
+                okText={t('common.delete')}
+                okButtonProps={{ danger: true, ...confirmTestId }}
+                cancelText={t('common.cancel')}
+              >
+                <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('messages.delete')} title={t('messages.delete')} data-testid="log-message-delete" />
+              </Popconfirm>
+            ))}
         </div>
-      </div>
-    </div>
+      )}
+      {quoted && (
+        <div className="c-log-quote">
+          <Typography.Text strong type="secondary">
+            {quoted.sender.name}
+          </Typography.Text>{' '}
+          {quoted.text}
+        </div>
+      )}
+    </LogEntry>
   );
 }
