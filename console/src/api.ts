@@ -192,6 +192,8 @@ export const api = {
   createGroup: (body: GroupCreate) => call<Group>('POST', '/api/v1/groups', { body }),
   patchGroup: (id: string, body: GroupPatch) => call<Group>('PATCH', `/api/v1/groups/${enc(id)}`, { body }),
   putWelcome: (id: string, body: WelcomePut) => call<Group>('PUT', `/api/v1/groups/${enc(id)}/welcome`, { body }),
+  /** Drops the group's own welcome: its template's applies again. */
+  resetWelcome: (id: string) => call<Group>('DELETE', `/api/v1/groups/${enc(id)}/welcome`),
   rotateInvite: (id: string) => call<Group>('POST', `/api/v1/groups/${enc(id)}/invite/rotate`),
   members: (id: string, offset: number, limit: number) => call<{ items: Member[]; total: number }>('GET', `/api/v1/groups/${enc(id)}/members${query({ offset, limit })}`),
   messages: (id: string, before?: string, limit = 50) => call<MessagePage>('GET', `/api/v1/groups/${enc(id)}/messages${query({ before, limit })}`),
@@ -209,8 +211,9 @@ export const api = {
   replaceRule: (id: string, body: RuleInput) => call<RuleOut>('PUT', `/api/v1/rules/${enc(id)}`, { body }),
   deleteRule: (id: string) => call<void>('DELETE', `/api/v1/rules/${enc(id)}`),
 
-  wordLists: () => call<{ items: WordList[] }>('GET', '/api/v1/word-lists'),
-  createWordList: (body: { groupId: string | null; name: string; words: WordInput[] }) => call<WordsSaved>('POST', '/api/v1/word-lists', { body }),
+  /** With policyId: that template's own lists. */
+  wordLists: (policyId?: string) => call<{ items: WordList[] }>('GET', `/api/v1/word-lists${query({ policyId })}`),
+  createWordList: (body: { groupId: string | null; policyId: string | null; name: string; words: WordInput[] }) => call<WordsSaved>('POST', '/api/v1/word-lists', { body }),
   renameWordList: (id: string, name: string) => call<WordList>('PATCH', `/api/v1/word-lists/${enc(id)}`, { body: { name } }),
   deleteWordList: (id: string) => call<void>('DELETE', `/api/v1/word-lists/${enc(id)}`),
   words: (id: string, offset: number, limit: number) => call<WordPage>('GET', `/api/v1/word-lists/${enc(id)}/words${query({ offset, limit })}`),
@@ -235,10 +238,11 @@ export const api = {
   createPolicy: (body: PolicyInput) => call<Policy>('POST', '/api/v1/policies', { body }),
   replacePolicy: (id: string, body: PolicyInput) => call<Policy>('PUT', `/api/v1/policies/${enc(id)}`, { body }),
   deletePolicy: (id: string) => call<void>('DELETE', `/api/v1/policies/${enc(id)}`),
+  putPolicyWelcome: (id: string, body: WelcomePut) => call<Policy>('PUT', `/api/v1/policies/${enc(id)}/welcome`, { body }),
   applyPolicy: (id: string, body: PolicyApply) => call<PolicyApplied>('POST', `/api/v1/policies/${enc(id)}/apply`, { body }),
   policyGroups: (id: string) => call<PolicyGroups>('GET', `/api/v1/policies/${enc(id)}/groups`),
-  /** With groupId: that group's own admins and the workspace-wide ones. */
-  admins: (groupId?: string) => call<{ items: GroupAdmin[] }>('GET', `/api/v1/admins${query({ groupId })}`),
+  /** With groupId: the admins in force in that group (its own, its template's, the workspace-wide ones); with policyId: that template's own. */
+  admins: (scope: { groupId?: string; policyId?: string }) => call<{ items: GroupAdmin[] }>('GET', `/api/v1/admins${query(scope)}`),
   addAdmin: (body: GroupAdminCreate) => call<GroupAdmin>('POST', '/api/v1/admins', { body }),
   removeAdmin: (id: string) => call<void>('DELETE', `/api/v1/admins/${enc(id)}`),
 

@@ -10,12 +10,15 @@ import { EmptyState } from './EmptyState.tsx';
 
 const MEMBER_PAGE = 200;
 
+/** Whose admins: one group's in force (its own, its template's, the workspace-wide ones), or one template's own. */
+export type AdminScope = { group: Group } | { policyId: string };
+
 /**
- * Shequn's own admins (beyond the platform's cap): with `group`, that group's own and the
- * workspace-wide ones; without, every admin of the workspace. Adding picks a member of a group
- * and makes them admin of that group or of every group.
+ * Shequn's own admins (beyond the platform's cap): in a scope, that scope's; without, every admin
+ * of the workspace. Adding picks a member of a group and makes them admin of that group or of
+ * every group, or (for a template) of every group following it.
  */
-export function AdminList({ groups, group }: { groups: Group[]; group?: Group }) {
+export function AdminList({ groups, scope }: { groups: Group[]; scope?: AdminScope }) {
   const { t } = useI18n();
   const { can, formatTime } = useSession();
   const { message } = App.useApp();
@@ -23,11 +26,13 @@ export function AdminList({ groups, group }: { groups: Group[]; group?: Group })
   const [admins, setAdmins] = useState<GroupAdmin[] | null>(null);
   const [adding, setAdding] = useState(false);
   const editable = can('admins:write');
+  const group = scope && 'group' in scope ? scope.group : undefined;
   const groupId = group?.id;
+  const policyId = scope && 'policyId' in scope ? scope.policyId : undefined;
 
   const load = useCallback(() => {
-    api.admins(groupId).then((r) => setAdmins(r.items), report);
-  }, [groupId, report]);
+    api.admins({ groupId, policyId }).then((r) => setAdmins(r.items), report);
+  }, [groupId, policyId, report]);
   useEffect(load, [load]);
 
   const groupName = (id: string) => groups.find((g) => g.id === id)?.name ?? id;
@@ -63,14 +68,20 @@ export function AdminList({ groups, group }: { groups: Group[]; group?: Group })
           dataSource={admins ?? []}
           pagination={false}
           data-testid="admin-table"
-          onRow={(a) => ({ 'data-testid': 'admin-row', 'data-admin-id': a.id, 'data-scope': a.groupId === null ? 'workspace' : 'group' }) as React.HTMLAttributes<HTMLElement>}
+          onRow={(a) => ({ 'data-testid': 'admin-row', 'data-admin-id': a.id, 'data-scope': a.groupId !== null ? 'group' : a.policyId !== null ? 'policy' : 'workspace' }) as React.HTMLAttributes<HTMLElement>}
           columns={[
             { title: t('admins.col.name'), dataIndex: 'name', render: (n: string, a) => <Link to={`/contacts/${a.contactId}`}>{n}</Link> },
             {
               title: t('admins.col.scope'),
               dataIndex: 'groupId',
-              render: (id: string | null) =>
-                id === null || id === group?.id ? (
+              render: (id: string | null, a) =>
+                a.policyId !== null ? (
+                  <Link to={`/policies/${a.policyId}`} data-testid="admin-scope">
+                    <Tag color="purple" bordered={false}>
+                      {t('admins.scope.policy')}
+                    </Tag>
+                  </Link>
+                ) : id === null || id === group?.id ? (
                   <Tag color={id === null ? 'green' : 'blue'} bordered={false} data-testid="admin-scope">
                     {t(id === null ? 'admins.scope.all' : 'admins.scope.group')}
                   </Tag>
@@ -90,7 +101,7 @@ export function AdminList({ groups, group }: { groups: Group[]; group?: Group })
                     width: 90,
                     render: (_: unknown, a: GroupAdmin) => (
                       <Popconfirm
-                        title={t(a.groupId === null ? 'admins.removeConfirmAll' : 'admins.removeConfirm', { name: a.name, group: a.groupId === null ? '' : groupName(a.groupId) })}
+                        title={t(a.groupId !== null ? 'admins.removeConfirm' : a.policyId !== null ? 'admins.removeConfirmPolicy' : 'admins.removeConfirmAll', { name: a.name, group: a.groupId === null ? '' : groupName(a.groupId) })}
                         onConfirm={() => void remove(a)}
                         okText={t('admins.remove')}
                         cancelText={t('common.cancel')}
@@ -110,6 +121,7 @@ export function AdminList({ groups, group }: { groups: Group[]; group?: Group })
         <AddAdminModal
           groups={groups}
           group={group}
+          policyId={policyId}
           existing={admins ?? []}
           onClose={() => setAdding(false)}
           onAdded={(a, created) => {
@@ -127,7 +139,8 @@ interface AddValues {
   /** Absent when the modal is for one group. */
   groupId?: string;
   identityId: string;
-  scope: 'group' | 'all';
+  /** Absent when the modal is for a template. */
+  scope?: 'group' | 'all';
 }
 
 /** Every active member of a group, a page at a time. */
@@ -143,13 +156,15 @@ async function activeMembers(groupId: string): Promise<Member[]> {
 interface AddProps {
   groups: Group[];
   group?: Group;
+  /** Adding for a template: the member is picked from any group, and made admin of the template's groups. */
+  policyId: string | undefined;
   /** The admins listed (for one group: its own and the workspace-wide ones), to tell a new admin from one already there. */
   existing: GroupAdmin[];
   onClose: () => void;
   onAdded: (a: GroupAdmin, created: boolean) => void;
 }
 
-function AddAdminModal({ groups, group, existing, onClose, onAdded }: AddProps) {
+function AddAdminModal({ groups, group, policyId, existing, onClose, onAdded }: AddProps) {
   const { t } = useI18n();
   const report = useReportError();
   const [form] = Form.useForm<AddValues>();
@@ -176,7 +191,7 @@ function AddAdminModal({ groups, group, existing, onClose, onAdded }: AddProps) 
     if (groupId === undefined) return;
     setBusy(true);
     try {
-      const admin = await api.addAdmin({ identityId: v.identityId, groupId: v.scope === 'all' ? null : groupId });
+      const admin = await api.addAdmin(policyId !== undefined ? { identityId: v.identityId, policyId } : { identityId: v.identityId, groupId: v.scope === 'all' ? null : groupId });
       onAdded(admin, !existing.some((a) => a.id === admin.id));
     } catch (e) {
       report(e);
@@ -203,15 +218,17 @@ function AddAdminModal({ groups, group, existing, onClose, onAdded }: AddProps) 
             data-testid="admin-member"
           />
         </Form.Item>
-        <Form.Item name="scope" label={t('admins.scope')}>
-          <Radio.Group
-            data-testid="admin-scope-choice"
-            options={[
-              { value: 'group', label: t(group ? 'admins.scope.group' : 'admins.scope.chosen') },
-              { value: 'all', label: t('admins.scope.all') },
-            ]}
-          />
-        </Form.Item>
+        {policyId === undefined && (
+          <Form.Item name="scope" label={t('admins.scope')}>
+            <Radio.Group
+              data-testid="admin-scope-choice"
+              options={[
+                { value: 'group', label: t(group ? 'admins.scope.group' : 'admins.scope.chosen') },
+                { value: 'all', label: t('admins.scope.all') },
+              ]}
+            />
+          </Form.Item>
+        )}
         <div className="c-modal-actions">
           <Button onClick={onClose}>{t('common.cancel')}</Button>
           <Button type="primary" htmlType="submit" loading={busy} data-testid="admin-add-submit">

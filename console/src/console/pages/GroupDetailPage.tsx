@@ -53,7 +53,7 @@ export function GroupDetailPage() {
     members: <MembersTab group={group} />,
     messages: <MessagesTab group={group} />,
     settings: <SettingsTab group={group} />,
-    admins: <AdminList groups={[group]} group={group} />,
+    admins: <AdminList groups={[group]} scope={{ group }} />,
   } satisfies Record<TabKey, React.ReactNode>;
 
   return (

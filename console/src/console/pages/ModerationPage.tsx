@@ -58,13 +58,8 @@ export function ModerationPage() {
     api.groups().then((r) => setGroups(r.items), report);
   }, [report]);
 
-  const groupName = useMemo(() => {
-    const names = new Map(groups.map((g) => [g.id, g.name]));
-    return (id: string | null) => (id === null ? t('mod.scope.all') : (names.get(id) ?? id));
-  }, [groups, t]);
-
   const pane = {
-    lists: <WordListsTab groups={groups} groupName={groupName} />,
+    lists: <WordListsTab scope={{ groups }} />,
     cases: <ReviewQueue groups={groups} />,
     admins: <AdminList groups={groups} />,
   } satisfies Record<TabKey, React.ReactNode>;
@@ -87,7 +82,10 @@ export function ModerationPage() {
 
 type Editing = { kind: 'create' } | { kind: 'words'; list: WordList } | { kind: 'rename'; list: WordList };
 
-function WordListsTab({ groups, groupName }: { groups: Group[]; groupName: (id: string | null) => string }) {
+/** Whose word lists: every list of the workspace (created for any group, or all), or one template's. */
+export type WordListsScope = { groups: Group[] } | { policyId: string };
+
+export function WordListsTab({ scope }: { scope: WordListsScope }) {
   const { t } = useI18n();
   const { can, formatTime } = useSession();
   const { message } = App.useApp();
@@ -97,9 +95,16 @@ function WordListsTab({ groups, groupName }: { groups: Group[]; groupName: (id: 
   const [merged, setMerged] = useState<WordsSaved['merged']>([]);
   const editable = can('moderation:act');
 
+  const policyId = 'policyId' in scope ? scope.policyId : undefined;
+  const groups = 'groups' in scope ? scope.groups : null;
+  const groupName = useMemo(() => {
+    const names = new Map((groups ?? []).map((g) => [g.id, g.name]));
+    return (id: string) => names.get(id) ?? id;
+  }, [groups]);
+
   useEffect(() => {
-    api.wordLists().then((r) => setLists(r.items), report);
-  }, [report]);
+    api.wordLists(policyId).then((r) => setLists(r.items), report);
+  }, [policyId, report]);
 
   function upsert(list: WordList) {
     setLists((ls) => (ls?.some((l) => l.id === list.id) ? ls.map((l) => (l.id === list.id ? list : l)) : [...(ls ?? []), list]));
@@ -171,11 +176,24 @@ function WordListsTab({ groups, groupName }: { groups: Group[]; groupName: (id: 
           onRow={(l) => ({ 'data-testid': 'wordlist-row', 'data-list-id': l.id }) as React.HTMLAttributes<HTMLElement>}
           columns={[
             { title: t('mod.lists.col.name'), dataIndex: 'name' },
-            {
-              title: t('mod.lists.col.scope'),
-              key: 'scope',
-              render: (_, l) => (l.groupId === null ? <Tag color="green">{t('mod.scope.all')}</Tag> : <Link to={`/groups/${l.groupId}`}>{groupName(l.groupId)}</Link>),
-            },
+            ...(groups
+              ? [
+                  {
+                    title: t('mod.lists.col.scope'),
+                    key: 'scope',
+                    render: (_: unknown, l: WordList) =>
+                      l.groupId !== null ? (
+                        <Link to={`/groups/${l.groupId}`}>{groupName(l.groupId)}</Link>
+                      ) : l.policyId !== null ? (
+                        <Link to={`/policies/${l.policyId}`}>
+                          <Tag color="purple">{t('mod.scope.policy')}</Tag>
+                        </Link>
+                      ) : (
+                        <Tag color="green">{t('mod.scope.all')}</Tag>
+                      ),
+                  },
+                ]
+              : []),
             { title: t('mod.lists.col.count'), dataIndex: 'wordCount', width: 90, render: (n: number) => <span data-testid="wordlist-count">{n}</span> },
             { title: t('mod.lists.col.updated'), dataIndex: 'updatedAt', width: 170, render: (ms: number) => formatTime(ms) },
             ...(editable
@@ -203,8 +221,8 @@ function WordListsTab({ groups, groupName }: { groups: Group[]; groupName: (id: 
           ]}
         />
       )}
-      {editing?.kind === 'create' && <WordsModal groups={groups} list={null} onClose={() => setEditing(null)} onSaved={saved} />}
-      {editing?.kind === 'words' && <WordsModal groups={groups} list={editing.list} onClose={() => setEditing(null)} onSaved={saved} />}
+      {editing?.kind === 'create' && <WordsModal scope={scope} list={null} onClose={() => setEditing(null)} onSaved={saved} />}
+      {editing?.kind === 'words' && <WordsModal scope={scope} list={editing.list} onClose={() => setEditing(null)} onSaved={saved} />}
       {editing?.kind === 'rename' && (
         <RenameModal
           list={editing.list}
@@ -230,7 +248,7 @@ interface WordsValues {
 const ALL = '__all__';
 
 /** Creates a list (name, scope, words) or replaces the words of one (loaded in full first). */
-function WordsModal({ groups, list, onClose, onSaved }: { groups: Group[]; list: WordList | null; onClose: () => void; onSaved: (r: WordsSaved) => void }) {
+function WordsModal({ scope, list, onClose, onSaved }: { scope: WordListsScope; list: WordList | null; onClose: () => void; onSaved: (r: WordsSaved) => void }) {
   const { t } = useI18n();
   const report = useReportError();
   const [form] = Form.useForm<WordsValues>();
@@ -272,7 +290,8 @@ function WordsModal({ groups, list, onClose, onSaved }: { groups: Group[]; list:
     if (!p.ok) return;
     setBusy(true);
     try {
-      onSaved(list ? await api.putWords(list.id, p.words) : await api.createWordList({ name: v.name, groupId: v.groupId === ALL ? null : v.groupId, words: p.words }));
+      const owner = 'policyId' in scope ? { groupId: null, policyId: scope.policyId } : { groupId: v.groupId === ALL ? null : v.groupId, policyId: null };
+      onSaved(list ? await api.putWords(list.id, p.words) : await api.createWordList({ name: v.name, ...owner, words: p.words }));
     } catch (e) {
       report(e);
       setBusy(false);
@@ -289,13 +308,15 @@ function WordsModal({ groups, list, onClose, onSaved }: { groups: Group[]; list:
             <Form.Item name="name" label={t('mod.lists.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
               <Input placeholder={t('mod.lists.namePlaceholder')} maxLength={80} autoFocus data-testid="wordlist-name" />
             </Form.Item>
-            <Form.Item name="groupId" label={t('mod.lists.scope')}>
-              <Select
-                data-testid="wordlist-scope"
-                options={[{ value: ALL, label: t('mod.scope.all') }, ...groups.map((g) => ({ value: g.id, label: g.name }))]}
-                showSearch={{ optionFilterProp: 'label' }}
-              />
-            </Form.Item>
+            {'groups' in scope && (
+              <Form.Item name="groupId" label={t('mod.lists.scope')}>
+                <Select
+                  data-testid="wordlist-scope"
+                  options={[{ value: ALL, label: t('mod.scope.all') }, ...scope.groups.map((g) => ({ value: g.id, label: g.name }))]}
+                  showSearch={{ optionFilterProp: 'label' }}
+                />
+              </Form.Item>
+            )}
           </>
         )}
         <Form.Item name="defaultAction" label={t('mod.lists.defaultAction')} extra={t(`mod.actionHelp.${defaultAction}`)}>

@@ -6,10 +6,13 @@ import { PolicyInput, type Group, type Policy, type PolicyApplied, type PolicyGr
 import { DEFAULT_GROUP_SETTINGS, type GroupSettingsPatch } from '../../../../src/shared/group-settings.ts';
 import { api, ApiRequestError } from '../../api.ts';
 import { useI18n, type Translate } from '../../i18n.ts';
+import { AdminList } from '../AdminList.tsx';
 import { errorText, useReportError, useSession } from '../context.ts';
 import { fieldLabel, GroupSettingsForm, samePatch } from '../GroupSettingsForm.tsx';
 import { PageHeader } from '../PageHeader.tsx';
 import { KeywordsTab } from './group/KeywordsTab.tsx';
+import { WordListsTab } from './ModerationPage.tsx';
+import { RulesTab } from './group/RulesTab.tsx';
 
 type PolicyGroup = PolicyGroups['items'][number];
 const NEW = 'new';
@@ -20,6 +23,25 @@ function FieldTags({ fields, color, t, testId }: { fields: string[]; color: stri
       {fields.map((f) => (
         <Tag key={f} color={color} bordered={false} data-testid={testId} data-field={f}>
           {fieldLabel(f, t)}
+        </Tag>
+      ))}
+    </Space>
+  );
+}
+
+/** What a group has of its own next to the template's: its welcome and rules text (instead of the template's), and how many keyword replies, word lists and admins it adds. */
+function OwnTags({ group: g, t }: { group: PolicyGroup; t: Translate }) {
+  const items = [
+    ...(g.ownWelcome ? [{ key: 'welcome', label: t('policies.own.welcome') }] : []),
+    ...(g.ownRules ? [{ key: 'rules', label: t('policies.own.rules') }] : []),
+    ...(['keywordReplies', 'wordLists', 'admins'] as const).flatMap((k) => (g.own[k] > 0 ? [{ key: k, label: t(`policies.own.${k}`, { count: g.own[k] }) }] : [])),
+  ];
+  if (items.length === 0) return <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
+  return (
+    <Space size={[4, 4]} wrap>
+      {items.map((i) => (
+        <Tag key={i.key} bordered={false} color="geekblue" data-testid="policy-group-own" data-item={i.key}>
+          {i.label}
         </Tag>
       ))}
     </Space>
@@ -37,6 +59,8 @@ export function PolicyPage() {
   const navigate = useNavigate();
   const [policy, setPolicy] = useState<Policy | null>(null);
   const [groups, setGroups] = useState<PolicyGroup[] | null>(null);
+  /** Every group of the workspace: an admin of the template is picked from any of them. */
+  const [allGroups, setAllGroups] = useState<Group[]>([]);
   const [name, setName] = useState('');
   const [patch, setPatch] = useState<GroupSettingsPatch>({});
   const [error, setError] = useState<unknown>(null);
@@ -67,7 +91,8 @@ export function PolicyPage() {
     }
     api.policy(id).then(show, setError);
     loadGroups();
-  }, [creating, id, show, loadGroups]);
+    api.groups().then((r) => setAllGroups(r.items), report);
+  }, [creating, id, show, loadGroups, report]);
 
   if (error) {
     const missing = error instanceof ApiRequestError && error.status === 404;
@@ -177,6 +202,7 @@ export function PolicyPage() {
                       </Tooltip>
                     ),
                 },
+                { title: t('policies.col.own'), key: 'own', render: (_, g) => <OwnTags group={g} t={t} /> },
               ]}
             />
           </Card>
@@ -188,7 +214,18 @@ export function PolicyPage() {
             data-testid="policy-tabs"
             items={[
               { key: 'settings', label: t('policies.tab.settings'), children: settingsPane },
+              {
+                key: 'texts',
+                label: <span data-testid="policy-tab-texts">{t('policies.tab.texts')}</span>,
+                children: policy && <RulesTab policy={policy} onChange={setPolicy} />,
+              },
               { key: 'keywords', label: t('policies.tab.keywords'), children: <KeywordsTab scope={policyScope} /> },
+              { key: 'words', label: <span data-testid="policy-tab-words">{t('policies.tab.words')}</span>, children: <WordListsTab scope={policyScope} /> },
+              {
+                key: 'admins',
+                label: <span data-testid="policy-tab-admins">{t('policies.tab.admins')}</span>,
+                children: <AdminList groups={allGroups} scope={policyScope} />,
+              },
             ]}
           />
         )}

@@ -1,8 +1,8 @@
-import { App, Button, Card, Col, Form, Input, Row, Switch, Typography } from 'antd';
+import { App, Button, Card, Col, Form, Input, Row, Space, Switch, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { GROUP_RULES_MAX, WelcomePut, type Group, type Message } from '../../../../../src/shared/api.ts';
+import { DEFAULT_WELCOME, GROUP_RULES_MAX, WelcomePut, type Group, type Message, type Policy } from '../../../../../src/shared/api.ts';
 import { api } from '../../../api.ts';
-import { useI18n } from '../../../i18n.ts';
+import { useI18n, type MessageKey } from '../../../i18n.ts';
 import { MessageText } from '../../../shared/MessageText.tsx';
 import { useReportError, useSession } from '../../context.ts';
 import { zodRule } from '../../zodRule.ts';
@@ -36,54 +36,92 @@ function previewWelcome(template: string, nickname: string, group: string, rules
   return { text, mentions };
 }
 
-export function RulesTab({ group, onChange }: { group: Group; onChange: (g: Group) => void }) {
-  const { t } = useI18n();
+/** Whose welcome and rules text: a group's (its own, else its template's), or a template's (for its groups without their own). */
+export type RulesTabProps = { group: Group; onChange: (g: Group) => void } | { policy: Policy; onChange: (p: Policy) => void };
+
+export function RulesTab(props: RulesTabProps) {
+  const { t, locale } = useI18n();
   const { can } = useSession();
   const { message } = App.useApp();
   const report = useReportError();
-  const [rules, setRules] = useState(group.rules);
-  const [enabled, setEnabled] = useState(group.welcome.enabled);
-  const [template, setTemplate] = useState(group.welcome.template);
+  const group = 'group' in props ? props.group : null;
+  const template = group?.policy ?? null;
+  const ownRules = 'group' in props ? props.group.rules : props.policy.rules;
+  /** The text in force: the group's own, else its template's. */
+  const savedRules = ownRules || (template?.rules ?? '');
+  const savedWelcome = 'group' in props ? props.group.welcome : (props.policy.welcome ?? { enabled: true, template: DEFAULT_WELCOME[locale] });
+  const [rules, setRules] = useState(savedRules);
+  const [enabled, setEnabled] = useState(savedWelcome.enabled);
+  const [welcomeText, setWelcomeText] = useState(savedWelcome.template);
   const [savingRules, setSavingRules] = useState(false);
   const [savingWelcome, setSavingWelcome] = useState(false);
   const [welcomeForm] = Form.useForm();
-  const canRules = can('groups:write');
+  const canRules = can(group ? 'groups:write' : 'policies:write');
   const canWelcome = can('rules:write');
+  const rulesFromTemplate = template !== null && ownRules === '' && template.rules !== '';
+  const welcomeFromTemplate = group !== null && !group.ownWelcome && template?.welcome != null;
 
-  async function saveRules() {
-    setSavingRules(true);
+  async function run(busy: (b: boolean) => void, work: () => Promise<void>, done: MessageKey) {
+    busy(true);
     try {
-      const g = await api.patchGroup(group.id, { rules });
-      onChange(g);
-      setRules(g.rules);
-      void message.success(t('rules.saved'));
+      await work();
+      void message.success(t(done));
     } catch (e) {
       report(e);
     } finally {
-      setSavingRules(false);
+      busy(false);
     }
   }
 
-  async function saveWelcome() {
-    setSavingWelcome(true);
-    try {
-      const g = await api.putWelcome(group.id, { enabled, template });
+  /** Saves the rules text; an empty one gives a group its template's again. */
+  const saveRules = (text: string, done: MessageKey) =>
+    run(setSavingRules, async () => {
+      if ('group' in props) {
+        const g = await api.patchGroup(props.group.id, { rules: text });
+        props.onChange(g);
+        setRules(g.rules || (g.policy?.rules ?? ''));
+      } else {
+        const p = props.policy;
+        props.onChange(await api.replacePolicy(p.id, { name: p.name, settings: p.settings, rules: text }));
+        setRules(text);
+      }
+    }, done);
+
+  function showWelcome(w: { enabled: boolean; template: string }) {
+    setEnabled(w.enabled);
+    setWelcomeText(w.template);
+    welcomeForm.setFieldsValue({ template: w.template });
+  }
+
+  const saveWelcome = () =>
+    run(setSavingWelcome, async () => {
+      const body = { enabled, template: welcomeText };
+      if ('group' in props) props.onChange(await api.putWelcome(props.group.id, body));
+      else props.onChange(await api.putPolicyWelcome(props.policy.id, body));
+    }, 'welcome.saved');
+
+  const resetWelcome = (groupId: string, onChange: (g: Group) => void) =>
+    run(setSavingWelcome, async () => {
+      const g = await api.resetWelcome(groupId);
       onChange(g);
-      void message.success(t('welcome.saved'));
-    } catch (e) {
-      report(e);
-    } finally {
-      setSavingWelcome(false);
-    }
-  }
+      showWelcome(g.welcome);
+    }, 'welcome.resetDone');
 
-  const preview = previewWelcome(template, t('welcome.previewNickname'), group.name, rules);
+  const fromTemplate = (shown: boolean) =>
+    shown &&
+    template && (
+      <Tag color="purple" bordered={false} data-testid="from-template">
+        {t('rules.fromTemplate', { name: template.name })}
+      </Tag>
+    );
+
+  const preview = previewWelcome(welcomeText, t('welcome.previewNickname'), group?.name ?? t('welcome.previewGroup'), rules);
 
   return (
     <Row gutter={[24, 24]}>
       <Col xs={24} xl={12}>
-        <Card title={t('rules.title')} size="small">
-          <Typography.Paragraph type="secondary">{t('rules.hint')}</Typography.Paragraph>
+        <Card title={t('rules.title')} size="small" extra={fromTemplate(rulesFromTemplate)} data-testid="rules-card">
+          <Typography.Paragraph type="secondary">{t(group ? 'rules.hint' : 'rules.policyHint')}</Typography.Paragraph>
           <Input.TextArea
             value={rules}
             onChange={(e) => setRules(e.target.value)}
@@ -96,9 +134,16 @@ export function RulesTab({ group, onChange }: { group: Group; onChange: (g: Grou
           />
           <div className="c-card-actions">
             {canRules ? (
-              <Button type="primary" onClick={() => void saveRules()} loading={savingRules} disabled={rules === group.rules} data-testid="rules-save">
-                {t('common.save')}
-              </Button>
+              <Space>
+                {template !== null && ownRules !== '' && (
+                  <Button onClick={() => void saveRules('', 'rules.resetDone')} loading={savingRules} data-testid="rules-reset">
+                    {t('rules.resetToTemplate')}
+                  </Button>
+                )}
+                <Button type="primary" onClick={() => void saveRules(rules, 'rules.saved')} loading={savingRules} disabled={rules === savedRules} data-testid="rules-save">
+                  {t('common.save')}
+                </Button>
+              </Space>
             ) : (
               <Typography.Text type="secondary">{t('common.readOnly')}</Typography.Text>
             )}
@@ -106,19 +151,14 @@ export function RulesTab({ group, onChange }: { group: Group; onChange: (g: Grou
         </Card>
       </Col>
       <Col xs={24} xl={12}>
-        <Card title={t('welcome.title')} size="small">
+        <Card title={t('welcome.title')} size="small" extra={fromTemplate(welcomeFromTemplate)} data-testid="welcome-card">
+          {!group && <Typography.Paragraph type="secondary">{t('welcome.policyHint')}</Typography.Paragraph>}
           <Form form={welcomeForm} layout="vertical" onFinish={() => void saveWelcome()} disabled={!canWelcome} requiredMark={false}>
             <Form.Item label={t('welcome.enabled')}>
               <Switch checked={enabled} onChange={setEnabled} data-testid="welcome-enabled" />
             </Form.Item>
-            <Form.Item
-              label={t('welcome.template')}
-              extra={t('welcome.variables')}
-              name="template"
-              initialValue={group.welcome.template}
-              rules={[zodRule(WelcomePut.shape.template, t('welcome.required'))]}
-            >
-              <Input.TextArea onChange={(e) => setTemplate(e.target.value)} autoSize={{ minRows: 4, maxRows: 12 }} maxLength={2000} data-testid="welcome-template" />
+            <Form.Item label={t('welcome.template')} extra={t('welcome.variables')} name="template" initialValue={savedWelcome.template} rules={[zodRule(WelcomePut.shape.template, t('welcome.required'))]}>
+              <Input.TextArea onChange={(e) => setWelcomeText(e.target.value)} autoSize={{ minRows: 4, maxRows: 12 }} maxLength={2000} data-testid="welcome-template" />
             </Form.Item>
             <Typography.Text type="secondary">{t('welcome.preview')}</Typography.Text>
             <div className="c-preview" data-testid="welcome-preview">
@@ -129,9 +169,16 @@ export function RulesTab({ group, onChange }: { group: Group; onChange: (g: Grou
             </div>
             <div className="c-card-actions">
               {canWelcome ? (
-                <Button type="primary" htmlType="submit" loading={savingWelcome} data-testid="welcome-save">
-                  {t('common.save')}
-                </Button>
+                <Space>
+                  {'group' in props && props.group.ownWelcome && template?.welcome != null && (
+                    <Button onClick={() => void resetWelcome(props.group.id, props.onChange)} loading={savingWelcome} data-testid="welcome-reset">
+                      {t('rules.resetToTemplate')}
+                    </Button>
+                  )}
+                  <Button type="primary" htmlType="submit" loading={savingWelcome} data-testid="welcome-save">
+                    {t('common.save')}
+                  </Button>
+                </Space>
               ) : (
                 <Typography.Text type="secondary">{t('common.readOnly')}</Typography.Text>
               )}
