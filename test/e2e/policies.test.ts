@@ -1,13 +1,14 @@
 // Policy templates in the browser: the owner creates a template with a stricter flood limit,
 // applies it to two groups, overrides that field in one group's Settings tab, sees the group
 // listed as differing in it on the template's page, resets it to the template and sees it no
-// longer differs; then makes a member an admin from the group's Admins tab. The server runs
-// in-process on SQLite, serving the built console.
+// longer differs; then makes a member an admin from the group's Admins tab; last, adds a keyword
+// reply and a sensitive word on the template page, and a member of a group following it gets the
+// reply and has the word blocked. The server runs in-process on SQLite, serving the built console.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureConsoleBuilt, launchBrowser, shotIfAsked, shotsOnFailure } from '../support/browser.ts';
-import { Member, OWNER, setupOwner, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
+import { Member, OWNER, setupOwner, startTestServer, waitFor, type ApiClient, type TestServer } from '../support/server.ts';
 
 const CONSOLE = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' } as const;
 /** Every wait in this file is bounded by this (Playwright's own default is 30 s). */
@@ -173,5 +174,46 @@ describe('policy templates in the browser', { skip: process.env.SHEQUN_SKIP_BROW
 
     await op.getByTestId('tab-members').click();
     await op.getByTestId('member-row').filter({ hasText: '小助手' }).getByText('管理员').waitFor();
+  });
+
+  test('a keyword reply and a word added on the template reach a member of a group following it', async () => {
+    await op.goto(`${server.url}/policies/${policyId}`);
+    const own = groupRow(one.id).locator('[data-testid="policy-group-own"][data-item="admins"]');
+    assert.equal(await own.textContent(), '管理员 1', 'the admin added in the group is its own');
+
+    await op.getByRole('tab', { name: '关键词回复' }).click();
+    await op.getByTestId('keyword-add').click();
+    await op.getByTestId('keyword-name').fill('书单');
+    await op.getByTestId('keyword-keywords').locator('input').fill('书单');
+    await op.keyboard.press('Enter');
+    await op.getByTestId('keyword-reply').fill('本月共读《三体》');
+    await op.getByTestId('keyword-save').click();
+    await op.getByTestId('keyword-table').getByText('本月共读《三体》').waitFor();
+
+    await op.getByTestId('policy-tab-words').click();
+    await op.getByTestId('wordlist-add').click();
+    await op.getByTestId('wordlist-name').fill('广告');
+    await op.getByTestId('wordlist-words').fill('加微信');
+    await op.getByTestId('wordlist-save').click();
+    await op.getByTestId('wordlist-row').filter({ hasText: '广告' }).waitFor();
+    await shotIfAsked(op, 'policies-words');
+    const lists = (await api.get(`/api/v1/word-lists?policyId=${policyId}`)).body.items;
+    assert.deepEqual(
+      lists.map((l: { name: string; groupId: string | null }) => [l.name, l.groupId]),
+      [['广告', null]],
+      'the list belongs to the template, not to a group or the workspace',
+    );
+
+    const member = new Member(server.url);
+    try {
+      assert.equal((await member.join(one.inviteUrl, '书友')).status, 201);
+      await member.connect();
+      member.say('有书单吗');
+      await waitFor(() => member.messages().find((m) => m.sender.isBot && m.text.includes('本月共读《三体》')), 'the template’s keyword reply', WAIT_MS);
+      member.say('加微信聊');
+      await waitFor(() => member.frames.find((f) => f.type === 'message_deleted'), 'the template’s word is blocked', WAIT_MS);
+    } finally {
+      member.close();
+    }
   });
 });
