@@ -3,7 +3,9 @@
 // listed as differing in it on the template's page, resets it to the template and sees it no
 // longer differs; then makes a member an admin from the group's Admins tab; last, adds a keyword
 // reply and a sensitive word on the template page, and a member of a group following it gets the
-// reply and has the word blocked. The server runs in-process on SQLite, serving the built console.
+// reply and has the word blocked; and writes the template's rules text and welcome, which a group
+// shows as 来自模板 and falls back to with 恢复模板. The server runs in-process on SQLite, serving
+// the built console.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -215,5 +217,36 @@ describe('policy templates in the browser', { skip: process.env.SHEQUN_SKIP_BROW
     } finally {
       member.close();
     }
+  });
+
+  test('the template’s rules and welcome: a group shows them as the template’s and can reset its own welcome to it', async () => {
+    await op.goto(`${server.url}/policies/${policyId}`);
+    await op.getByTestId('policy-tab-texts').click();
+    await op.getByTestId('rules-text').fill('一、只聊读书');
+    await op.getByTestId('rules-save').click();
+    await op.getByText('群规已保存').waitFor();
+    await op.getByTestId('welcome-template').fill('欢迎 {nickname} 来到{group}');
+    const preview = op.getByTestId('welcome-preview');
+    await preview.getByText('@小明').waitFor();
+    assert.ok(((await preview.textContent()) ?? '').includes('来到示例群'));
+    await op.getByTestId('welcome-save').click();
+    await op.getByText('欢迎语已保存').waitFor();
+    await shotIfAsked(op, 'policies-texts');
+
+    // Group two has no rules text of its own, and the welcome every new group gets.
+    await op.goto(`${server.url}/groups/${two.id}?tab=rules`);
+    await op.getByTestId('rules-card').getByTestId('from-template').getByText('来自模板「严格模板」').waitFor();
+    assert.equal(await op.getByTestId('rules-text').inputValue(), '一、只聊读书');
+    assert.equal(await op.getByTestId('welcome-card').getByTestId('from-template').count(), 0, 'its own welcome');
+    await op.getByTestId('welcome-reset').click();
+    await op.getByText('已恢复为模板的欢迎语').waitFor();
+    await op.getByTestId('welcome-card').getByTestId('from-template').waitFor();
+    assert.equal(await op.getByTestId('welcome-template').inputValue(), '欢迎 {nickname} 来到{group}');
+    await shotIfAsked(op, 'policies-group-texts');
+
+    await op.goto(`${server.url}/policies/${policyId}`);
+    await groupRow(two.id).waitFor();
+    assert.equal(await groupRow(two.id).locator('[data-testid="policy-group-own"][data-item="welcome"]').count(), 0);
+    assert.equal(await groupRow(one.id).locator('[data-testid="policy-group-own"][data-item="welcome"]').count(), 1);
   });
 });
