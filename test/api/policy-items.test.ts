@@ -168,6 +168,21 @@ for (const engine of ENGINES) {
       assert.equal((await api.get(`/api/v1/policies/${policy.id}/groups`)).body.items.find((g: any) => g.groupId === groupA.id).ownWelcome, false);
     });
 
+    test('applied without resetting: a default welcome nobody edited gives way to the template’s; an edited one stays', async () => {
+      const fresh = (await api.post('/api/v1/groups', { name: '新建群', rules: '' })).body;
+      const edited = (await api.post('/api/v1/groups', { name: '自定义群', rules: '' })).body;
+      assert.equal((await api.put(`/api/v1/groups/${edited.id}/welcome`, { enabled: true, template: '自己写的欢迎 {nickname}' })).status, 200);
+      const applied = await api.post(`/api/v1/policies/${policy.id}/apply`, { groupIds: [fresh.id, edited.id] });
+      assert.equal(applied.status, 200, JSON.stringify(applied.body));
+      assert.deepEqual(applied.body.items.map((i: any) => [i.groupName, i.reset]), [
+        ['新建群', ['welcome']],
+        ['自定义群', []],
+      ]);
+      const [f, e] = await Promise.all([api.get(`/api/v1/groups/${fresh.id}`), api.get(`/api/v1/groups/${edited.id}`)]);
+      assert.deepEqual([f.body.ownWelcome, f.body.welcome.template], [false, '模板欢迎 {nickname}']);
+      assert.deepEqual([e.body.ownWelcome, e.body.welcome.template], [true, '自己写的欢迎 {nickname}']);
+    });
+
     test('a group leaving the template loses its keyword reply, word list and admin; the other keeps them', async () => {
       const left = await api.put(`/api/v1/groups/${groupB.id}/settings`, { overrides: {}, policyId: null });
       assert.equal(left.status, 200, JSON.stringify(left.body));

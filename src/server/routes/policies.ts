@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { replyTemplate, welcomeRule } from '../../core/rules.ts';
-import { GroupSettingsOut, GroupSettingsPut, IdParams, Items, Policy, PolicyApplied, PolicyApply, PolicyGroups, PolicyInput, WelcomePut } from '../../shared/api.ts';
+import { DEFAULT_WELCOME, GroupSettingsOut, GroupSettingsPut, IdParams, Items, Policy, PolicyApplied, PolicyApply, PolicyGroups, PolicyInput, WelcomePut } from '../../shared/api.ts';
 import { compactPatch, differences, patchFields, resolveSettings, unsupportedSettings, type GroupSettingsPatch } from '../../shared/group-settings.ts';
 import type { Db } from '../../store/index.ts';
 import { writeAudit } from '../../store/repos/audit.ts';
-import { applyPolicy, createPolicy, deletePolicy, findPolicyByName, getPolicy, listPolicies, listPolicyGroups, resetGroupTexts, setGroupSettings, setLockedUntil, updatePolicy } from '../../store/repos/policies.ts';
+import { applyPolicy, createPolicy, deletePolicy, dropDefaultWelcomes, findPolicyByName, getPolicy, listPolicies, listPolicyGroups, resetGroupTexts, setGroupSettings, setLockedUntil, updatePolicy } from '../../store/repos/policies.ts';
 import { deleteRule, findPolicyWelcomeRule, insertRule, replaceRule, ruleFromRow, type StoredRule } from '../../store/repos/rules.ts';
 import { newId } from '../../store/ids.ts';
 import { auth, HttpError, notFound, type AuthContext, type ZodApp } from '../http.ts';
@@ -350,9 +350,12 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
         const groups = ids.flatMap((id) => byId.get(id) ?? []);
         const template = parsePatch(policy.settings);
         const base = resolveSettings(template);
-        const texts = { welcome: reset && (await findPolicyWelcomeRule(trx, policy.id)) !== undefined, rules: reset && policy.rules !== '' };
+        const templateWelcome = (await findPolicyWelcomeRule(trx, policy.id)) !== undefined;
+        const texts = { welcome: reset && templateWelcome, rules: reset && policy.rules !== '' };
         const ownRules = new Set(groups.filter((g) => g.rules !== '').map((g) => g.id));
         const ownWelcome = await resetGroupTexts(trx, ids, { ...texts, now: rt.now() });
+        // A welcome nobody wrote (the default every new group starts with) gives way to the template's.
+        const untouched = templateWelcome && !reset ? await dropDefaultWelcomes(trx, ids, Object.values(DEFAULT_WELCOME)) : new Set<string>();
         const items = groups.map((g) => {
           const overrides = parsePatch(g.settings);
           const previous = g.policy_id === null ? undefined : templates.get(g.policy_id);
@@ -363,7 +366,7 @@ export function policyRoutes(app: ZodApp, rt: Runtime) {
             groupName: g.name,
             previousPolicy: previous && g.policy_id !== null ? { id: g.policy_id, name: previous.name } : null,
             changed: differences(resolveSettings(previous?.settings, overrides), after),
-            reset: reset ? [...patchFields(overrides), ...(ownWelcome.has(g.id) ? ['welcome'] : []), ...(texts.rules && ownRules.has(g.id) ? ['rules'] : [])] : [],
+            reset: reset ? [...patchFields(overrides), ...(ownWelcome.has(g.id) ? ['welcome'] : []), ...(texts.rules && ownRules.has(g.id) ? ['rules'] : [])] : untouched.has(g.id) ? ['welcome'] : [],
             differs: differences(base, after),
           };
         });

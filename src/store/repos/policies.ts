@@ -79,6 +79,25 @@ export async function resetGroupTexts(db: Db, groupIds: readonly string[], f: { 
   return had;
 }
 
+/**
+ * Drops the groups' welcome rules that are still the default a new group starts with (one reply
+ * action with one of `defaults` as its text, never edited), so a template's welcome applies to
+ * them. Returns the ids of those groups.
+ */
+export async function dropDefaultWelcomes(db: Db, groupIds: readonly string[], defaults: readonly string[]): Promise<Set<string>> {
+  if (groupIds.length === 0) return new Set();
+  const rows = await db.selectFrom('rules').select(['id', 'group_id', 'actions', 'enabled', 'created_at', 'updated_at']).where('group_id', 'in', [...groupIds]).where('preset', '=', 'welcome').execute();
+  const out = new Set<string>();
+  for (const r of rows) {
+    const actions = JSON.parse(r.actions) as { type: string; template?: string }[];
+    const untouched = r.created_at === r.updated_at && r.enabled === 1 && actions.length === 1 && actions[0]?.type === 'reply' && defaults.includes(actions[0].template ?? '');
+    if (!untouched || r.group_id === null) continue;
+    await db.deleteFrom('rules').where('id', '=', r.id).execute();
+    out.add(r.group_id);
+  }
+  return out;
+}
+
 /** The rules text (群规) in force in a group: its own, else its template's. */
 export const rulesInForce = (db: Db, group: { rules: string; policy_id: string | null }): Promise<string> =>
   group.rules !== '' || group.policy_id === null
