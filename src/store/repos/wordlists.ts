@@ -52,6 +52,17 @@ export async function countWords(db: Db, listId: string): Promise<number> {
   return Number(r.n);
 }
 
+/** The ids of the lists that apply in a group: its own and the workspace-wide ones (groups with the same set share a compiled matcher). */
+export async function listEffectiveWordLists(db: Db, workspaceId: string, groupId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('word_lists')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where((eb) => eb.or([eb('group_id', 'is', null), eb('group_id', '=', groupId)]))
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** Every word that applies in a group: its own lists and the workspace-wide ones. */
 export const listEffectiveWords = (db: Db, workspaceId: string, groupId: string) =>
   db
