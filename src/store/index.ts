@@ -9,6 +9,7 @@ import * as m0003 from './migrations/0003_cases.ts';
 import * as m0004 from './migrations/0004_enforcement.ts';
 import * as m0005 from './migrations/0005_outbox_by_group.ts';
 import * as m0006 from './migrations/0006_direct_messages.ts';
+import * as m0007 from './migrations/0007_hot_path_indexes.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-driver.ts';
 
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_enforcement': m0004,
   '0005_outbox_by_group': m0005,
   '0006_direct_messages': m0006,
+  '0007_hot_path_indexes': m0007,
 };
 
 const INT8_OID = 20;
