@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { KeyedIntent } from '../../src/core/intents.ts';
 import { keywordReplyRule, welcomeRule, type Rule } from '../../src/core/rules.ts';
-import { migrateOrThrow, openStore, type Store } from '../../src/store/index.ts';
+import { migrateOrThrow, openStore, type Db, type Store } from '../../src/store/index.ts';
 import { newId } from '../../src/store/ids.ts';
+import { statementsFor } from '../../src/store/statements.ts';
 import * as accounts from '../../src/store/repos/accounts.ts';
 import { listAudit, writeAudit } from '../../src/store/repos/audit.ts';
 import { createChannelAccount, getChannelAccount, listChannelAccounts } from '../../src/store/repos/channels.ts';
@@ -581,6 +582,57 @@ for (const engine of ENGINES) {
       );
       const rows = await store.db.selectFrom('audit_log').select('id').where('action', '=', 'rolled.back').execute();
       assert.equal(record('rolled back rows', rows.length), 0);
+    });
+
+    test("the inbound pipeline's statements: the same answers in a transaction (prepared, on SQLite) as outside it (Kysely)", async () => {
+      const base = { workspaceId: ws.id, channelAccountId: account.id, isBot: false };
+      const run = async (db: Db, tag: string) => {
+        const out: unknown[] = [];
+        const u1 = (await people.findIdentity(db, account.id, 'u-1'))!;
+        out.push(identityFields(u1), await people.findIdentity(db, account.id, 'u-404'));
+        const row = messageRow({ ws: ws.id, account: account.id, group: groupB.id, identity: u1.id, platformId: `hot-${tag}`, text: '热路径', at: T0 + 900 });
+        const first = await insertMessage(db, row);
+        const replay = await insertMessage(db, { ...row, id: newId(), text: 'replay' });
+        const message = plain(await getMessage(db, row.id))!;
+        out.push([first.inserted, replay.inserted, replay.row.id === row.id, replay.row.text], { ...message, id: '<id>', platform_message_id: '<pm>' });
+        const before = (await people.getMembership(db, groupA.id, u1.id))!.message_count;
+        out.push((await people.recordGroupMessage(db, { workspaceId: ws.id, groupId: groupA.id, identityId: u1.id, now: T0 + 901 })) - before);
+        out.push((await people.getMembership(db, groupA.id, u1.id))!.last_message_at);
+        // Someone who speaks without an active membership is counted from a membership started silently.
+        const newcomer = await people.upsertIdentity(db, { ...base, platformUserId: `hot-${tag}`, displayName: '新来的', now: T0 });
+        out.push(await people.recordGroupMessage(db, { workspaceId: ws.id, groupId: groupB.id, identityId: newcomer.id, now: T0 + 902 }));
+        out.push((await people.getMembership(db, groupB.id, newcomer.id))?.status);
+        const written = await outbox.enqueueIntents(db, ws.id, [intent(`hot-${tag}-1`, '一', 'interactive', account.id), intent(`hot-${tag}-1`, '重复', 'interactive', account.id), intent(`hot-${tag}-2`, '二', 'bulk', account.id)], T0);
+        out.push(written.map((r) => [r.idempotency_key.replace(tag, '*'), r.priority, r.status, JSON.parse(r.payload).content.text]));
+        out.push((await outbox.enqueueIntents(db, ws.id, [intent(`hot-${tag}-2`, '再来', 'bulk', account.id)], T0)).length);
+        const stored = await db.selectFrom('outbox').select(['idempotency_key', 'payload', 'next_attempt_at']).where('idempotency_key', 'like', `hot-${tag}-%`).orderBy('idempotency_key').execute();
+        out.push(stored.map((r) => [r.idempotency_key.replace(tag, '*'), JSON.parse(r.payload).content.text, r.next_attempt_at]));
+        return out;
+      };
+      const outside = await run(store.db, 'a');
+      const inside = await store.transaction(async (trx) => {
+        assert.equal(statementsFor(trx) !== undefined, engine === 'sqlite', 'prepared statements in a transaction of the embedded store only');
+        return run(trx, 'b');
+      });
+      assert.equal(statementsFor(store.db), undefined, 'outside a transaction: Kysely');
+      assert.deepEqual(plain(inside), plain(outside));
+      record('hot path', inside);
+
+      // They run in the transaction: a rollback takes them back.
+      const u1 = (await people.findIdentity(store.db, account.id, 'u-1'))!;
+      const count = (await people.getMembership(store.db, groupA.id, u1.id))!.message_count;
+      await assert.rejects(
+        store.transaction(async (trx) => {
+          await insertMessage(trx, messageRow({ ws: ws.id, account: account.id, group: groupA.id, identity: u1.id, platformId: 'hot-rollback', text: 'x', at: T0 }));
+          await people.recordGroupMessage(trx, { workspaceId: ws.id, groupId: groupA.id, identityId: u1.id, now: T0 + 903 });
+          await outbox.enqueueIntents(trx, ws.id, [intent('hot-rollback', 'x', 'bulk', account.id)], T0);
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.equal(await findMessageByPlatformId(store.db, account.id, 'hot-rollback'), undefined);
+      assert.equal((await people.getMembership(store.db, groupA.id, u1.id))!.message_count, count);
+      assert.equal((await store.db.selectFrom('outbox').select('id').where('idempotency_key', '=', 'hot-rollback').execute()).length, 0);
     });
   });
 }

@@ -1,17 +1,25 @@
 import type { Db } from '../index.ts';
 import type { MessagesTable } from '../schema.ts';
+import { statementsFor } from '../statements.ts';
 
 /** A message as written; `direct_identity_id` only for direct messages. */
 export type MessageRow = Omit<MessagesTable, 'direct_identity_id'> & { direct_identity_id?: string | null };
 
 /** Inserts the message unless the platform already delivered it; returns the stored row either way. */
 export async function insertMessage(db: Db, row: MessageRow): Promise<{ row: MessageRow; inserted: boolean }> {
-  const r = await db
-    .insertInto('messages')
-    .values(row)
-    .onConflict((oc) => oc.columns(['channel_account_id', 'platform_message_id']).doNothing())
-    .executeTakeFirst();
-  if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0) return { row, inserted: true };
+  const hot = statementsFor(db);
+  const inserted = hot
+    ? hot.insertMessage(row)
+    : Number(
+        (
+          await db
+            .insertInto('messages')
+            .values(row)
+            .onConflict((oc) => oc.columns(['channel_account_id', 'platform_message_id']).doNothing())
+            .executeTakeFirst()
+        ).numInsertedOrUpdatedRows ?? 0n,
+      ) > 0;
+  if (inserted) return { row, inserted: true };
   const existing = await findMessageByPlatformId(db, row.channel_account_id, row.platform_message_id);
   if (!existing) throw new Error(`message ${row.platform_message_id} vanished during insert`);
   return { row: existing, inserted: false };
