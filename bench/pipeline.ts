@@ -255,10 +255,15 @@ export class RawFloor {
     this.#kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
     this.#fx = fx;
     const selGroup = db.prepare('SELECT id, name, rules FROM groups WHERE channel_account_id = ? AND platform_group_id = ?');
+    // As the engine compiles them: the workspace-wide rules once, shared by every group's.
+    const workspaceRules = compileRules(fx.rules.filter((r) => r.groupId === null));
     for (const g of fx.groups) {
       const row = selGroup.get(fx.accountId, g.platformGroupId) as { id: string; name: string; rules: string } | undefined;
       if (!row) throw new Error('raw floor: a seeded group is missing');
-      const compiled = compileRules(fx.rules.filter((r) => r.groupId === null || r.groupId === row.id));
+      const compiled = compileRules(
+        fx.rules.filter((r) => r.groupId === null || r.groupId === row.id),
+        workspaceRules,
+      );
       this.#groups.set(g.platformGroupId, { ...g, ...row, compiled, ctx: { group: { name: row.name, rules: row.rules } } });
     }
     this.#stage = new ModerationStage({
@@ -703,7 +708,7 @@ function matchingAt(ruleCount: number, specs: readonly KeywordRuleSpec[], people
     compiled = compileRules(rules);
     builds.push(now() - s);
   }
-  const matcher = compiled.keywordMatcher;
+  const matcher = compiled.keywordMatchers[0]!;
 
   // The usual group-bot loop, given the same normalisation (once per message, keywords normalised
   // up front), so that it returns the same rules as the compiled matcher.

@@ -61,7 +61,11 @@ export class KeywordMatcher<T> {
 
   /** Every entry whose keyword occurs in the text, each value once, ordered by where it first occurs. */
   match(text: string): KeywordHit<T>[] {
-    const normalized = normalizeKeywordText(text);
+    return this.matchNormalized(normalizeKeywordText(text));
+  }
+
+  /** `match` of a text already normalised with normalizeKeywordText (to normalise once for several matchers). */
+  matchNormalized(normalized: string): KeywordHit<T>[] {
     const hits = new Map<T, KeywordHit<T>>();
     for (const value of this.#exact.get(normalized) ?? []) hits.set(value, { value, keyword: normalized, position: 0 });
     const a = this.#automaton;

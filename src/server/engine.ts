@@ -358,7 +358,9 @@ export class Engine implements EventSink {
     const key = `${workspaceId}:${groupId ?? '-'}`;
     let compiled = this.#rules.get(key);
     if (!compiled) {
-      compiled = compileRules(await listEffectiveRules(db, workspaceId, groupId));
+      // A group's rules share the compiled workspace-wide ones (their keyword automaton above all).
+      const shared = groupId === null ? undefined : await this.#rulesFor(db, workspaceId, null);
+      compiled = compileRules(await listEffectiveRules(db, workspaceId, groupId), shared);
       this.#rules.set(key, compiled);
     }
     return compiled;
