@@ -68,6 +68,12 @@ describe('moderation normalisation', () => {
   test('lone surrogates are kept, not dropped or merged', () => {
     assert.equal(normalizeText('a\ud800b\udc00'), 'a\ud800b\udc00');
   });
+
+  test('a text longer than any before (the scratch buffer grows) is normalised whole', () => {
+    assert.equal(normalizeText('Ａ'.repeat(300_000)), 'a'.repeat(300_000));
+    assert.equal(normalize('Ｂ'.repeat(600_000)).text, 'b'.repeat(600_000));
+  });
+
 });
 
 describe('ModerationMatcher: evasions', () => {

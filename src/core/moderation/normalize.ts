@@ -253,7 +253,9 @@ export function normalize(text: string): Normalized {
 
 /** The normal form of a text (no offset map). */
 export function normalizeText(text: string): string {
-  return unitsToString(bufUnits, fill(text, false));
+  // fill may replace the buffer with a larger one: read it after.
+  const n = fill(text, false);
+  return unitsToString(bufUnits, n);
 }
 
 /**
