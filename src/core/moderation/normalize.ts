@@ -259,6 +259,17 @@ export function normalizeText(text: string): string {
 }
 
 /**
+ * The normal form's length and FNV-1a hash over its UTF-16 units, without building it (flood.ts
+ * compares members' texts by hash; equal normal forms hash alike).
+ */
+export function normalFingerprint(text: string): { length: number; hash: number } {
+  const n = fill(text, false);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ bufUnits[i]!, 0x01000193);
+  return { length: n, hash: h >>> 0 };
+}
+
+/**
  * The span of the original text that produced normalised units [normStart, normEnd): from the start
  * of the first one's code point to the end of the last one's, so inserted spaces, punctuation and
  * zero-width characters between them are inside it.
