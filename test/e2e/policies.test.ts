@@ -75,7 +75,8 @@ describe('policy templates in the browser', { skip: process.env.SHEQUN_SKIP_BROW
     assert.equal(await field(FIELD).getByTestId('setting-source').textContent(), '模板设置');
     await shotIfAsked(op, 'policies-new');
     await op.getByTestId('policy-save').click();
-    await op.waitForURL(/\/policies\/[^/]+$/);
+    // The page itself is /policies/new: wait for the saved template's own address, not a match of that.
+    await op.waitForURL((u) => /^\/policies\/[^/]+$/.test(u.pathname) && u.pathname !== '/policies/new');
     policyId = new URL(op.url()).pathname.split('/').pop() ?? '';
     assert.notEqual(policyId, 'new');
     await op.getByTestId('page-title').getByText('严格模板').waitFor();
