@@ -8,17 +8,16 @@ export type MessageRow = Omit<MessagesTable, 'direct_identity_id'> & { direct_id
 /** Inserts the message unless the platform already delivered it; returns the stored row either way. */
 export async function insertMessage(db: Db, row: MessageRow): Promise<{ row: MessageRow; inserted: boolean }> {
   const hot = statementsFor(db);
-  const inserted = hot
-    ? hot.insertMessage(row)
-    : Number(
-        (
-          await db
-            .insertInto('messages')
-            .values(row)
-            .onConflict((oc) => oc.columns(['channel_account_id', 'platform_message_id']).doNothing())
-            .executeTakeFirst()
-        ).numInsertedOrUpdatedRows ?? 0n,
-      ) > 0;
+  let inserted: boolean;
+  if (hot) inserted = hot.insertMessage(row);
+  else {
+    const r = await db
+      .insertInto('messages')
+      .values(row)
+      .onConflict((oc) => oc.columns(['channel_account_id', 'platform_message_id']).doNothing())
+      .executeTakeFirst();
+    inserted = Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
   if (inserted) return { row, inserted: true };
   const existing = await findMessageByPlatformId(db, row.channel_account_id, row.platform_message_id);
   if (!existing) throw new Error(`message ${row.platform_message_id} vanished during insert`);

@@ -113,7 +113,9 @@ export async function recordGroupMessage(db: Db, f: { workspaceId: string; group
       .where('identity_id', '=', f.identityId)
       .returning('message_count');
   const hot = statementsFor(db);
-  const counted = hot ? hot.countMessage(f.groupId, f.identityId, f.now) : (await bump(db.updateTable('memberships')).where('status', '=', 'active').executeTakeFirst())?.message_count;
+  const counted = hot
+    ? hot.countMessage(f.groupId, f.identityId, f.now)
+    : (await bump(db.updateTable('memberships')).where('status', '=', 'active').executeTakeFirst())?.message_count;
   if (counted !== undefined) return counted;
   await activateMembership(db, { workspaceId: f.workspaceId, groupId: f.groupId, identityId: f.identityId, inviterIdentityId: null, now: f.now });
   return (await bump(db.updateTable('memberships')).executeTakeFirstOrThrow()).message_count;
