@@ -99,6 +99,13 @@ function cut(s: string, max: number): string {
   return s.slice(0, low >= 0xdc00 && low <= 0xdfff ? max - 1 : max);
 }
 
+/** One ad as a member would write it into a message (what leads to it, then the ad), drawn with `r`. */
+export function adText(r: Rand): string {
+  R = r;
+  const ad = pick(R, ADS)();
+  return `${ad.lead}${ad.hit}`;
+}
+
 export interface AdMessage {
   text: string;
   /** The planted ad's kind and span, or null. */

@@ -31,9 +31,9 @@ export const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.
 // ---- alphabets ----------------------------------------------------------------------------------
 
 /** Message filler ideographs: U+4E00…U+55FF (2,048 common-block characters). */
-const FILLER_CJK = Array.from({ length: 0x800 }, (_, i) => String.fromCodePoint(0x4e00 + i));
+export const FILLER_CJK: readonly string[] = Array.from({ length: 0x800 }, (_, i) => String.fromCodePoint(0x4e00 + i));
 /** Ideographs reserved for keywords: U+5600…U+57FF (512 characters). */
-const KEYWORD_CJK = Array.from({ length: 0x200 }, (_, i) => String.fromCodePoint(0x5600 + i));
+export const KEYWORD_CJK: readonly string[] = Array.from({ length: 0x200 }, (_, i) => String.fromCodePoint(0x5600 + i));
 
 /** Everyday English without q, x, z or j. */
 const FILLER_WORDS = (
@@ -49,8 +49,8 @@ const FILLER_WORDS = (
   .split(' ')
   .filter((w) => !/[qxzj]/.test(w));
 
-const SYLLABLES = 'ba be bi bo bu ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu ra re ri ro ru sa se si so su ta te ti to tu wa we wi da de di do du ga go gu pa pe pi po'.split(' ');
-const RARE_SYLLABLES = 'qa qi qu xa xe xi xo za ze zi zo zu ja je ji jo ju'.split(' ');
+export const SYLLABLES = 'ba be bi bo bu ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu ra re ri ro ru sa se si so su ta te ti to tu wa we wi da de di do du ga go gu pa pe pi po'.split(' ');
+export const RARE_SYLLABLES = 'qa qi qu xa xe xi xo za ze zi zo zu ja je ji jo ju'.split(' ');
 
 const PUNCT = ['，', '。', '！', '？', '、', '：', ',', '.', '!', '?', '~', '…', '（', '）', '"'];
 const EMOJI = ['😀', '👍', '🎉', '🙏', '😂', '🔥', '❤️', '👨‍👩‍👧', '🌸', '✅'];

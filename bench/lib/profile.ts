@@ -9,6 +9,8 @@ export interface SummaryOptions {
   perItem: number;
   /** Rows per list. */
   top: number;
+  /** Named parts to total first (functions whose name, as listed below, matches `fn`; callees included). */
+  parts?: { label: string; fn: RegExp }[];
 }
 
 const root = new URL('../../', import.meta.url).href;
@@ -73,7 +75,13 @@ export function profileSummary(profile: Profiler.Profile, o: SummaryOptions): st
 
   const row = (name: string, t: number) => `  ${(t / o.perItem).toFixed(2).padStart(8)} µs  ${((t / Math.max(total, 1)) * 100).toFixed(1).padStart(5)} %  ${name}`;
   const list = (title: string, m: Map<string, number>) => [title, ...[...m].sort((a, b) => b[1] - a[1]).slice(0, o.top).map(([k, t]) => row(k, t))].join('\n');
+  const parts = (o.parts ?? []).map(({ label, fn }) => {
+    let t = 0;
+    for (const [name, us] of totalByFn) if (fn.test(name)) t += us;
+    return row(label, t);
+  });
   return [
+    ...(parts.length > 0 ? [['Parts (total time, callees included):', ...parts].join('\n')] : []),
     `Sampled ${(total / 1000).toFixed(0)} ms (${(total / o.perItem).toFixed(1)} µs per item); times below are per item and as a share of the sampled time.`,
     list('Self time by module:', selfByModule),
     list('Self time by function:', selfByFn),

@@ -59,6 +59,8 @@ function target(i: IdentityRow): Target {
 
 /** Most events committed in one transaction. */
 const MAX_BATCH = 256;
+/** Identities kept in memory per channel account (about 250 bytes each); the first seen are the first forgotten. */
+const MAX_CACHED_IDENTITIES = 50_000;
 
 /**
  * The inbound pipeline: one event in, one transaction: dedupe on the event's stable id → update
@@ -75,6 +77,17 @@ export class Engine implements EventSink {
   readonly #now: () => number;
   readonly #queue: Pending[] = [];
   #draining = false;
+  /**
+   * Identities by channel account and platform user: most messages come from people seen before,
+   * under the name they had, and then need no lookup. Filled only after a commit (a rolled-back
+   * transaction may have created the row) with what the transaction read or wrote; an entry whose
+   * name no longer matches is dropped at once, so the next event goes to the store. Only the
+   * pipeline writes identities (bots aside, which are not kept here); anything else that changes
+   * one calls invalidate.
+   */
+  readonly #identities = new Map<string, Map<string, IdentityRow>>();
+  /** What the running transaction read or wrote (channel account, row), for #identities once it commits (transactions never overlap). */
+  #seen: [string, IdentityRow][] = [];
 
   constructor(store: Store, bus: Bus, now: () => number = Date.now) {
     this.#store = store;
@@ -97,6 +110,7 @@ export class Engine implements EventSink {
   invalidate(workspaceId: string): void {
     for (const key of this.#rules.keys()) if (key.startsWith(`${workspaceId}:`)) this.#rules.delete(key);
     for (const [key, g] of this.#groups) if (g.workspaceId === workspaceId) this.#groups.delete(key);
+    for (const [id, a] of this.#accounts) if (a.workspaceId === workspaceId) this.#identities.delete(id);
     this.#moderation.invalidate(workspaceId);
   }
 
@@ -126,6 +140,7 @@ export class Engine implements EventSink {
     const now = this.#now();
     const notices: Notice[][] = batch.map(() => []);
     let results: IngestResult[];
+    this.#seen = [];
     try {
       results = await this.#store.transaction(async (trx) => {
         const out: IngestResult[] = [];
@@ -140,6 +155,13 @@ export class Engine implements EventSink {
       // One bad event must not sink the others: commit them one by one.
       for (const p of batch) await this.#commit([p]);
       return;
+    }
+    for (const [channelAccountId, row] of this.#seen) {
+      let known = this.#identities.get(channelAccountId);
+      if (!known) this.#identities.set(channelAccountId, (known = new Map()));
+      known.delete(row.platform_user_id);
+      known.set(row.platform_user_id, row);
+      if (known.size > MAX_CACHED_IDENTITIES) known.delete(known.keys().next().value!);
     }
     for (const [i, p] of batch.entries()) {
       for (const n of notices[i] ?? []) (this.#bus.emit as (t: string, ...a: unknown[]) => boolean)(n.type, ...n.args);
@@ -292,8 +314,13 @@ export class Engine implements EventSink {
     return { duplicate: false };
   }
 
-  #identity(trx: Db, account: AccountInfo, channelAccountId: string, user: PlatformUser, now: number) {
-    return upsertIdentity(trx, {
+  async #identity(trx: Db, account: AccountInfo, channelAccountId: string, user: PlatformUser, now: number): Promise<IdentityRow> {
+    const known = this.#identities.get(channelAccountId);
+    const hit = known?.get(user.platformUserId);
+    if (hit?.display_name === user.displayName) return hit;
+    // Renamed (or never seen): the store decides, and later events of this batch ask it too.
+    if (hit) known?.delete(user.platformUserId);
+    const row = await upsertIdentity(trx, {
       workspaceId: account.workspaceId,
       channelAccountId,
       platformUserId: user.platformUserId,
@@ -301,6 +328,11 @@ export class Engine implements EventSink {
       isBot: user.isBot ?? false,
       now,
     });
+    if (row.is_bot === 0) {
+      const { id, contact_id, display_name, is_bot, platform_user_id } = row;
+      this.#seen.push([channelAccountId, { id, contact_id, display_name, is_bot, platform_user_id }]);
+    }
+    return row;
   }
 
   /** Groups by platform id, cached: every message needs its group, and groups rarely change. */
@@ -327,7 +359,9 @@ export class Engine implements EventSink {
     const key = `${workspaceId}:${groupId ?? '-'}`;
     let compiled = this.#rules.get(key);
     if (!compiled) {
-      compiled = compileRules(await listEffectiveRules(db, workspaceId, groupId));
+      // A group's rules share the compiled workspace-wide ones (their keyword automaton above all).
+      const shared = groupId === null ? undefined : await this.#rulesFor(db, workspaceId, null);
+      compiled = compileRules(await listEffectiveRules(db, workspaceId, groupId), shared);
       this.#rules.set(key, compiled);
     }
     return compiled;

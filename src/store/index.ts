@@ -10,8 +10,10 @@ import * as m0004 from './migrations/0004_enforcement.ts';
 import * as m0005 from './migrations/0005_outbox_by_group.ts';
 import * as m0006 from './migrations/0006_direct_messages.ts';
 import * as m0007 from './migrations/0007_policy_scoped_items.ts';
+import * as m0008 from './migrations/0008_hot_path_indexes.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-driver.ts';
+import { bindStatements, hotStatements, unbindStatements } from './statements.ts';
 
 export type { Database } from './schema.ts';
 
@@ -39,16 +41,29 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_outbox_by_group': m0005,
   '0006_direct_messages': m0006,
   '0007_policy_scoped_items': m0007,
+  '0008_hot_path_indexes': m0008,
 };
 
 const INT8_OID = 20;
 
 export function openStore(config: StoreConfig): Store {
   let db: Kysely<Database>;
+  let transaction: Store['transaction'];
   if (config.kind === 'sqlite') {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
-    const { database } = openSqlite(config.path);
+    const { database, raw } = openSqlite(config.path);
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    // The transaction holds the one connection, so the hot path's prepared statements run in it (statements.ts).
+    const statements = hotStatements(raw);
+    transaction = (fn) =>
+      db.transaction().execute(async (trx) => {
+        bindStatements(trx, statements);
+        try {
+          return await fn(trx);
+        } finally {
+          unbindStatements(trx);
+        }
+      });
   } else {
     const pool = new pg.Pool({
       connectionString: config.url,
@@ -60,6 +75,7 @@ export function openStore(config: StoreConfig): Store {
     // listener that would crash the process. The pool replaces it on the next query.
     pool.on('error', (e) => console.error(`PostgreSQL: an idle connection failed (${e.message}); it will be replaced`));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    transaction = (fn) => db.transaction().execute(fn);
   }
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
   return {
@@ -70,7 +86,7 @@ export function openStore(config: StoreConfig): Store {
       const all = await migrator.getMigrations();
       return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
     },
-    transaction: (fn) => db.transaction().execute(fn),
+    transaction,
     close: () => db.destroy(),
   };
 }

@@ -93,6 +93,28 @@ for (const engine of ENGINES) {
       }
     });
 
+    test('a group without lists of its own has the workspace’s words, not another group’s', async () => {
+      const other = (await api.post('/api/v1/groups', { name: '另一个群', rules: '' })).body;
+      const dave = new Member(server.url);
+      const erin = new Member(server.url);
+      await dave.join(other.inviteUrl, '老王');
+      await erin.join(other.inviteUrl, '小李');
+      await dave.connect();
+      await erin.connect();
+      try {
+        const otherCases = async () => (await api.get(`/api/v1/cases?groupId=${other.id}`)).body.items as any[];
+        for (const text of ['大家好', '早上好', '今天读哪一章', '可以开发票吗']) dave.say(text);
+        await waitFor(() => erin.messages().find((m) => m.text === '可以开发票吗'), 'the first group’s word is not listed here');
+        dave.say('加我微信');
+        const msg = await waitFor(() => erin.messages().find((m) => m.text === '加我微信'), 'erin sees it');
+        await waitFor(() => erin.frames.find((f) => f.type === 'message_deleted' && f.messageId === msg.id), 'the workspace word blocks here too');
+        assert.deepEqual((await otherCases()).map((c) => c.words.map((w: any) => w.word)), [['微信']]);
+      } finally {
+        dave.close();
+        erin.close();
+      }
+    });
+
     test('clean messages still get their keyword reply; word list changes apply at once', async () => {
       alice.say('求资料');
       await waitFor(() => alice.messages().find((m) => m.sender.isBot && m.text.includes('资料在群公告')), 'the keyword reply');

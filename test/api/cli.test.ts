@@ -261,7 +261,7 @@ describe('shequn CLI', () => {
 
     const mig = await shequn(['migrate', '--database-url', db.url], tmp);
     assert.equal(mig.code, 0, mig.stderr);
-    assert.match(mig.stdout, /applied 0001_initial, 0002_word_lists, 0003_cases, 0004_enforcement, 0005_outbox_by_group, 0006_direct_messages, 0007_policy_scoped_items to PostgreSQL/);
+    assert.match(mig.stdout, /applied 0001_initial, 0002_word_lists, 0003_cases, 0004_enforcement, 0005_outbox_by_group, 0006_direct_messages, 0007_policy_scoped_items, 0008_hot_path_indexes to PostgreSQL/);
     const imp = await shequn(['import', '--database-url', db.url, '-i', exportFile], tmp);
     assert.equal(imp.code, 0, imp.stderr);
     assert.deepEqual(await snapshot(storeOf('postgres', { kind: 'postgres', url: db.url }, pgDir)), original);

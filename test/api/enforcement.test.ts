@@ -270,9 +270,13 @@ for (const engine of ENGINES) {
       const row = await memberRow(group, alice);
       const warned = await api.post(`/api/v1/groups/${group.id}/members/${row.id}/warn`, { reason: 'webhook down' });
       await waitFor(() => hooks.slice(before1).some((h) => JSON.parse(h.body).case.id === warned.body.case.id), 'first attempt');
+      // The receiver answers before the sender records the attempt: wait for the record.
+      const row1 = await waitFor(async () => {
+        const rows = await server.rt.store.db.selectFrom('alert_deliveries').selectAll().where('case_id', '=', warned.body.case.id).execute();
+        return rows[0]?.attempts === 1 && rows[0];
+      }, 'the failed attempt recorded');
       hookStatus = 200;
-      const rows = await server.rt.store.db.selectFrom('alert_deliveries').selectAll().where('case_id', '=', warned.body.case.id).execute();
-      assert.deepEqual([rows[0]?.status, rows[0]?.attempts, rows[0]?.last_error], ['pending', 1, 'HTTP 500']);
+      assert.deepEqual([row1.status, row1.attempts, row1.last_error], ['pending', 1, 'HTTP 500']);
     });
   });
 }

@@ -122,6 +122,63 @@ for (const engine of ENGINES) {
       assert.equal(second.messageId, first.messageId, 'the second delivery names the message that is stored');
     });
 
+    test('a member who changes name is stored under each new name, also when the changes share a commit', async () => {
+      const who = { platformUserId: 'wc_renamer', nickname: '阿明' };
+      const say = (nickname: string, n: string) => server.rt.engine.ingest(messageEvent(accountId, group.platformGroupId, { ...who, nickname }, { clientMessageId: `rename-${n}`, text: '你好', mentions: [] }, Date.now()));
+      const stored = async () => (await db().selectFrom('identities').select('display_name').where('platform_user_id', '=', who.platformUserId).executeTakeFirstOrThrow()).display_name;
+      await say('阿明', '1');
+      await say('阿明', '2');
+      assert.equal(await stored(), '阿明');
+      await say('阿明🌙', '3');
+      assert.equal(await stored(), '阿明🌙');
+      await say('阿明', '4');
+      assert.equal(await stored(), '阿明', 'and back');
+      // Queued behind a running commit, these two share the next one: the last name wins, also
+      // when it is the name the member had before.
+      const busy = server.rt.engine.ingest(messageEvent(accountId, group.platformGroupId, member, { clientMessageId: 'rename-busy', text: '在吗', mentions: [] }, Date.now()));
+      await Promise.all([busy, say('明', '5'), say('阿明', '6')]);
+      assert.equal(await stored(), '阿明');
+      await say('明明', '7');
+      assert.equal(await stored(), '明明');
+      const names = await db()
+        .selectFrom('messages as m')
+        .innerJoin('identities as i', 'i.id', 'm.identity_id')
+        .select('m.platform_message_id')
+        .where('i.platform_user_id', '=', who.platformUserId)
+        .execute();
+      assert.equal(names.length, 7, 'every message under the one identity');
+    });
+
+    test('a newcomer whose first commit failed is created again by the retry, not remembered from the failed one', async () => {
+      const newcomer = { platformUserId: 'wc_unlucky', nickname: '新朋友' };
+      const say = (n: string) => messageEvent(accountId, group.platformGroupId, newcomer, { clientMessageId: `unlucky-${n}`, text: '大家好', mentions: [] }, Date.now());
+      // The first ingest takes the engine; the next two share a commit that fails on the bad event and is retried one by one.
+      const busy = server.rt.engine.ingest(messageEvent(accountId, group.platformGroupId, member, { clientMessageId: 'client-busy', text: '在吗', mentions: [] }, Date.now()));
+      const first = server.rt.engine.ingest(say('1'));
+      const bad = server.rt.engine.ingest(messageEvent('no-such-account', group.platformGroupId, newcomer, { clientMessageId: 'unlucky-x', text: 'x', mentions: [] }, Date.now()));
+      await busy;
+      assert.equal((await first).duplicate, false);
+      await assert.rejects(bad, /unknown channel account/);
+      assert.equal((await server.rt.engine.ingest(say('2'))).duplicate, false);
+      const rows = await db()
+        .selectFrom('messages as m')
+        .leftJoin('identities as i', 'i.id', 'm.identity_id')
+        .select(['m.platform_message_id', 'i.display_name'])
+        .where('m.platform_message_id', 'like', `${newcomer.platformUserId}:%`)
+        .orderBy('m.platform_message_id')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.platform_message_id, r.display_name]),
+        [
+          [`${newcomer.platformUserId}:unlucky-1`, '新朋友'],
+          [`${newcomer.platformUserId}:unlucky-2`, '新朋友'],
+        ],
+        'both messages belong to an identity that exists',
+      );
+      const members = await api.get(`/api/v1/groups/${group.id}/members`);
+      assert.equal(members.body.items.find((m: any) => m.platformUserId === newcomer.platformUserId)?.messageCount, 2);
+    });
+
     test('a message for an unknown group stores nothing and asks for nothing', async () => {
       const ev = messageEvent(accountId, 'no-such-group', member, { clientMessageId: 'client-0003', text: '资料', mentions: [] }, Date.now());
       const r = await server.rt.engine.ingest(ev);

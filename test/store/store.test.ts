@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { KeyedIntent } from '../../src/core/intents.ts';
 import { keywordReplyRule, welcomeRule, type Rule } from '../../src/core/rules.ts';
-import { migrateOrThrow, openStore, type Store } from '../../src/store/index.ts';
+import { migrateOrThrow, openStore, type Db, type Store } from '../../src/store/index.ts';
 import { newId } from '../../src/store/ids.ts';
+import { statementsFor } from '../../src/store/statements.ts';
 import * as accounts from '../../src/store/repos/accounts.ts';
 import { listAudit, writeAudit } from '../../src/store/repos/audit.ts';
 import { createChannelAccount, getChannelAccount, listChannelAccounts } from '../../src/store/repos/channels.ts';
@@ -104,8 +105,8 @@ for (const engine of ENGINES) {
     });
 
     test('migrations apply once; a second migrate is a no-op', async () => {
-      assert.deepEqual(await store.pendingMigrations(), ['0001_initial', '0002_word_lists', '0003_cases', '0004_enforcement', '0005_outbox_by_group', '0006_direct_messages', '0007_policy_scoped_items']);
-      assert.deepEqual(record('migrate 1', await migrateOrThrow(store)), ['0001_initial', '0002_word_lists', '0003_cases', '0004_enforcement', '0005_outbox_by_group', '0006_direct_messages', '0007_policy_scoped_items']);
+      assert.deepEqual(await store.pendingMigrations(), ['0001_initial', '0002_word_lists', '0003_cases', '0004_enforcement', '0005_outbox_by_group', '0006_direct_messages', '0007_policy_scoped_items', '0008_hot_path_indexes']);
+      assert.deepEqual(record('migrate 1', await migrateOrThrow(store)), ['0001_initial', '0002_word_lists', '0003_cases', '0004_enforcement', '0005_outbox_by_group', '0006_direct_messages', '0007_policy_scoped_items', '0008_hot_path_indexes']);
       assert.deepEqual(record('migrate 2', await migrateOrThrow(store)), []);
       assert.deepEqual(await store.pendingMigrations(), []);
       // A second handle on the same store sees it migrated too.
@@ -293,7 +294,6 @@ for (const engine of ENGINES) {
         withSender && [withSender.sender_platform_user_id, withSender.sender_name, withSender.sender_is_bot, withSender.sender_contact_id],
         ['u-1', '小红🌸', 0, u1.contact_id],
       );
-      assert.equal((await listContactMessages(db, u1.contact_id, 10)).length, 1);
     });
 
     test('messages page by id cursor: oldest → newest within a page, nextBefore to the older page', async () => {
@@ -369,6 +369,36 @@ for (const engine of ENGINES) {
         ],
       );
       assert.deepEqual((await listDirectConversations(db, ws.id, { offset: 1, limit: 10 })).rows.map((r) => r.identityId), [u2.id]);
+    });
+
+    test("a contact's latest messages: every group it spoke in and its direct chat, newest first, across identities", async () => {
+      const { db } = store;
+      const base = { workspaceId: ws.id, channelAccountId: account.id, isBot: false };
+      const u3 = await people.upsertIdentity(db, { ...base, platformUserId: 'u-3', displayName: '小绿', now: T0 });
+      const other = await createChannelAccount(db, { workspaceId: ws.id, kind: 'webchat', name: '第二个助手', config: {}, now: T0 });
+      // The same person on a second channel: a second identity of the contact.
+      const u3b = await people.upsertIdentity(db, { ...base, channelAccountId: other.id, platformUserId: 'u-3b', displayName: '小绿', now: T0 });
+      await db.updateTable('identities').set({ contact_id: u3.contact_id }).where('id', '=', u3b.id).execute();
+      const say = async (group: { id: string } | null, identity: string, n: number, direct: string | null = null) => {
+        const row = { ...messageRow({ ws: ws.id, account: account.id, group: group?.id ?? null, identity, platformId: `c-${n}`, text: `第 ${n} 条`, at: T0 + 500 + n }), direct_identity_id: direct };
+        await insertMessage(db, row);
+        if (group) await people.recordGroupMessage(db, { workspaceId: ws.id, groupId: group.id, identityId: identity, now: T0 + 500 + n });
+      };
+      await say(groupA, u3.id, 1);
+      await say(groupB, u3b.id, 2);
+      await say(null, u3.id, 3, u3.id);
+      await say(groupA, u3.id, 4);
+      // Others' messages in the same places, and the assistant's answer in the direct chat, are not the contact's.
+      await say(groupA, (await people.findIdentity(db, account.id, 'u-2'))!.id, 5);
+      await insertMessage(db, { ...messageRow({ ws: ws.id, account: account.id, group: null, identity: (await people.findIdentity(db, account.id, 'bot'))!.id, platformId: 'c-6', text: '助手回复', at: T0 + 506 }), direction: 'out', direct_identity_id: u3.id });
+      await say(groupB, u3b.id, 7);
+      const texts = async (limit: number) => (await listContactMessages(db, u3.contact_id, limit)).map((m) => m.text);
+      assert.deepEqual(await texts(10), ['第 7 条', '第 4 条', '第 3 条', '第 2 条', '第 1 条']);
+      assert.deepEqual(await texts(2), ['第 7 条', '第 4 条']);
+      const [latest] = await listContactMessages(db, u3.contact_id, 1);
+      assert.deepEqual([latest?.sender_platform_user_id, latest?.sender_contact_id, latest?.group_id], ['u-3b', u3.contact_id, groupB.id]);
+      assert.deepEqual(await listContactMessages(db, (await people.findIdentity(db, account.id, 'bot'))!.contact_id, 10), [], 'a contact that never spoke');
+      record('contact messages', await listContactMessages(db, u3.contact_id, 10));
     });
 
     test('rules: JSON round-trip, replace, list, effective rules (group + workspace-wide), delete', async () => {
@@ -552,6 +582,57 @@ for (const engine of ENGINES) {
       );
       const rows = await store.db.selectFrom('audit_log').select('id').where('action', '=', 'rolled.back').execute();
       assert.equal(record('rolled back rows', rows.length), 0);
+    });
+
+    test("the inbound pipeline's statements: the same answers in a transaction (prepared, on SQLite) as outside it (Kysely)", async () => {
+      const base = { workspaceId: ws.id, channelAccountId: account.id, isBot: false };
+      const run = async (db: Db, tag: string) => {
+        const out: unknown[] = [];
+        const u1 = (await people.findIdentity(db, account.id, 'u-1'))!;
+        out.push(identityFields(u1), await people.findIdentity(db, account.id, 'u-404'));
+        const row = messageRow({ ws: ws.id, account: account.id, group: groupB.id, identity: u1.id, platformId: `hot-${tag}`, text: '热路径', at: T0 + 900 });
+        const first = await insertMessage(db, row);
+        const replay = await insertMessage(db, { ...row, id: newId(), text: 'replay' });
+        const message = plain(await getMessage(db, row.id))!;
+        out.push([first.inserted, replay.inserted, replay.row.id === row.id, replay.row.text], { ...message, id: '<id>', platform_message_id: '<pm>' });
+        const before = (await people.getMembership(db, groupA.id, u1.id))!.message_count;
+        out.push((await people.recordGroupMessage(db, { workspaceId: ws.id, groupId: groupA.id, identityId: u1.id, now: T0 + 901 })) - before);
+        out.push((await people.getMembership(db, groupA.id, u1.id))!.last_message_at);
+        // Someone who speaks without an active membership is counted from a membership started silently.
+        const newcomer = await people.upsertIdentity(db, { ...base, platformUserId: `hot-${tag}`, displayName: '新来的', now: T0 });
+        out.push(await people.recordGroupMessage(db, { workspaceId: ws.id, groupId: groupB.id, identityId: newcomer.id, now: T0 + 902 }));
+        out.push((await people.getMembership(db, groupB.id, newcomer.id))?.status);
+        const written = await outbox.enqueueIntents(db, ws.id, [intent(`hot-${tag}-1`, '一', 'interactive', account.id), intent(`hot-${tag}-1`, '重复', 'interactive', account.id), intent(`hot-${tag}-2`, '二', 'bulk', account.id)], T0);
+        out.push(written.map((r) => [r.idempotency_key.replace(tag, '*'), r.priority, r.status, JSON.parse(r.payload).content.text]));
+        out.push((await outbox.enqueueIntents(db, ws.id, [intent(`hot-${tag}-2`, '再来', 'bulk', account.id)], T0)).length);
+        const stored = await db.selectFrom('outbox').select(['idempotency_key', 'payload', 'next_attempt_at']).where('idempotency_key', 'like', `hot-${tag}-%`).orderBy('idempotency_key').execute();
+        out.push(stored.map((r) => [r.idempotency_key.replace(tag, '*'), JSON.parse(r.payload).content.text, r.next_attempt_at]));
+        return out;
+      };
+      const outside = await run(store.db, 'a');
+      const inside = await store.transaction(async (trx) => {
+        assert.equal(statementsFor(trx) !== undefined, engine === 'sqlite', 'prepared statements in a transaction of the embedded store only');
+        return run(trx, 'b');
+      });
+      assert.equal(statementsFor(store.db), undefined, 'outside a transaction: Kysely');
+      assert.deepEqual(plain(inside), plain(outside));
+      record('hot path', inside);
+
+      // They run in the transaction: a rollback takes them back.
+      const u1 = (await people.findIdentity(store.db, account.id, 'u-1'))!;
+      const count = (await people.getMembership(store.db, groupA.id, u1.id))!.message_count;
+      await assert.rejects(
+        store.transaction(async (trx) => {
+          await insertMessage(trx, messageRow({ ws: ws.id, account: account.id, group: groupA.id, identity: u1.id, platformId: 'hot-rollback', text: 'x', at: T0 }));
+          await people.recordGroupMessage(trx, { workspaceId: ws.id, groupId: groupA.id, identityId: u1.id, now: T0 + 903 });
+          await outbox.enqueueIntents(trx, ws.id, [intent('hot-rollback', 'x', 'bulk', account.id)], T0);
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.equal(await findMessageByPlatformId(store.db, account.id, 'hot-rollback'), undefined);
+      assert.equal((await people.getMembership(store.db, groupA.id, u1.id))!.message_count, count);
+      assert.equal((await store.db.selectFrom('outbox').select('id').where('idempotency_key', '=', 'hot-rollback').execute()).length, 0);
     });
   });
 }

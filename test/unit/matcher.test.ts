@@ -172,3 +172,42 @@ describe('KeywordMatcher: scale', () => {
     assert.deepEqual(naive.sort((a, b) => a - b), [7, 42, 9999]);
   });
 });
+
+describe('KeywordMatcher: against a reference', () => {
+  test('random keywords and texts over a small alphabet (overlaps, nesting, astral characters): the same values at the same positions as normalise + indexOf', () => {
+    // A seeded generator, so a failure names the case that failed.
+    let seed = 20261123;
+    const rand = () => {
+      seed = (seed + 0x6d2b79f5) >>> 0;
+      let t = seed;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const alphabet = ['a', 'b', 'A', 'c', '资', '料', '😀', '𠮷', 'Ｂ', '\u200b'];
+    const word = (min: number, max: number) => Array.from({ length: min + Math.floor(rand() * (max - min + 1)) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+    for (let round = 0; round < 200; round++) {
+      const entries: KeywordEntry<string>[] = Array.from({ length: 1 + Math.floor(rand() * 12) }, (_, i) => ({ keyword: word(1, 4), mode: 'contains' as KeywordMode, value: `v${Math.floor(i / 2)}` }));
+      const m = new KeywordMatcher(entries);
+      for (let t = 0; t < 20; t++) {
+        const text = word(0, 30);
+        const normalized = normalizeKeywordText(text);
+        const expected = new Map<string, number>();
+        for (const e of entries) {
+          const k = normalizeKeywordText(e.keyword);
+          const at = k === '' ? -1 : normalized.indexOf(k);
+          if (at >= 0 && (expected.get(e.value) ?? Infinity) > at) expected.set(e.value, at);
+        }
+        const hits = m.match(text);
+        const what = `keywords ${JSON.stringify(entries.map((e) => e.keyword))}, text ${JSON.stringify(text)}`;
+        assert.deepEqual(new Map(hits.map((h) => [h.value, h.position])), expected, what);
+        assert.deepEqual(
+          hits.map((h) => h.position),
+          [...hits.map((h) => h.position)].sort((x, y) => x - y),
+          `in order of position: ${what}`,
+        );
+        for (const h of hits) assert.equal(normalized.slice(h.position, h.position + h.keyword.length), h.keyword, `the keyword is where it is said to be: ${what}`);
+      }
+    }
+  });
+});

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ModerationMatcher, type ModerationAction, type ModerationHit, type WordEntry } from '../../src/core/moderation/matcher.ts';
-import { BMP_FOLD, computeFold, foldCodePoint, normalize, normalizeText, originalSpan, SLOW, toSimplified } from '../../src/core/moderation/normalize.ts';
+import { BMP_FOLD, computeFold, foldCodePoint, normalFingerprint, normalize, normalizeText, originalSpan, SLOW, toSimplified } from '../../src/core/moderation/normalize.ts';
 import { int, pick, rng } from '../../bench/lib/data.ts';
 
 const entry = (word: string, listId = 'list-a', action: ModerationAction = 'block'): WordEntry => ({ word, action, listId });
@@ -67,6 +67,24 @@ describe('moderation normalisation', () => {
 
   test('lone surrogates are kept, not dropped or merged', () => {
     assert.equal(normalizeText('a\ud800b\udc00'), 'a\ud800b\udc00');
+  });
+
+  test('a text longer than any before (the scratch buffer grows) is normalised whole', () => {
+    assert.equal(normalizeText('Ａ'.repeat(300_000)), 'a'.repeat(300_000));
+    assert.equal(normalize('Ｂ'.repeat(600_000)).text, 'b'.repeat(600_000));
+  });
+
+  test('the fingerprint is the normal form’s length and FNV-1a hash, without building it', () => {
+    const fnv = (s: string) => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+      return h >>> 0;
+    };
+    for (const text of ['', '  ', 'Hello 世界!!', 'ＨＥＬＬＯ 世界', '發票 ﬁ ㎏ が', 'a\ud800b', '👍🏻 加 微.信', 'x'.repeat(5000)]) {
+      const norm = normalizeText(text);
+      assert.deepEqual(normalFingerprint(text), { length: norm.length, hash: fnv(norm) }, text);
+    }
+    assert.deepEqual(normalFingerprint('Hello 世界!!'), normalFingerprint('ＨＥＬＬＯ世界'), 'evasions repeat');
   });
 });
 

@@ -322,3 +322,46 @@ describe('compiled rules at scale', () => {
     );
   });
 });
+
+describe('a group sharing the workspace’s compiled rules', () => {
+  // Workspace-wide rules and a group's own, some with the same keyword or priority, one with a
+  // keyword and a first-message condition, one disabled.
+  const workspaceRules: Rule[] = [
+    kw('ws-a', ['资料'], 'A', { priority: 1 }),
+    kw('ws-b', ['课件', 'ppt'], 'B'),
+    kw('ws-off', ['资料'], 'off', { enabled: false }),
+    { ...kw('ws-first', ['你好'], 'first', { stopAfterMatch: false }), trigger: { type: 'message', scope: 'any' }, conditions: [{ type: 'keyword', keywords: ['你好'], mode: 'contains' }, { type: 'first_message' }] },
+    { ...kw('ws-exact', ['签到'], 'exact'), conditions: [{ type: 'keyword', keywords: ['签到'], mode: 'exact' }] },
+  ];
+  const groupRules: Rule[] = [kw('g-a', ['资料'], 'group A', { groupId: GROUP, priority: 1 }), kw('g-c', ['课'], 'group C', { groupId: GROUP })];
+  const shared = compileRules(workspaceRules);
+  // The same rules loaded again (new objects), as the engine loads a group's effective rules.
+  const effective = structuredClone([...workspaceRules, ...groupRules]);
+  const group = compileRules(effective, shared);
+  const alone = compileRules(structuredClone([...workspaceRules, ...groupRules]));
+
+  test('the workspace’s keyword automaton is reused, and only the group’s own keywords get one of their own', () => {
+    assert.equal(group.keywordMatchers[0], shared.keywordMatchers[0]);
+    assert.equal(group.keywordMatchers.length, 2);
+    assert.equal(group.keywordMatchers[1]?.size, 2);
+    assert.equal(group.size, alone.size);
+  });
+
+  test('it answers every message as compiling all of its rules together does', () => {
+    for (const text of ['资料', '有资料和课件吗', 'PPT 呢', '上课', '签到', '你好', '大家好', '课件资料课']) {
+      for (const first of [false, true]) {
+        const ev = message(text, { id: `share-${text}`, group: first ? null : GROUP });
+        const c = { ...ctx, firstMessage: first };
+        assert.deepEqual(decide(ev, group, c), decide(ev, alone, c), `${text} (${first ? 'direct, first message' : 'group'})`);
+      }
+    }
+  });
+
+  test('a rule with a keyword and a first-message condition fires once', () => {
+    const ev = message('你好', { id: 'share-once', group: null });
+    assert.deepEqual(
+      decide(ev, group, { ...ctx, firstMessage: true }).map((k) => k.ruleId),
+      ['ws-first'],
+    );
+  });
+});

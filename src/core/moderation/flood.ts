@@ -8,7 +8,7 @@
  * flooding is reported again one window (perSeconds, repeatSeconds, 60 s for raids) after the last
  * report, if still over the limit then. What to do about it (warn, mute, lock down) is the caller's.
  */
-import { normalizeText } from './normalize.ts';
+import { normalFingerprint } from './normalize.ts';
 
 export type FloodKind = 'rate' | 'repeat';
 
@@ -86,13 +86,6 @@ interface GroupState {
   joins: MinuteCounter | null;
 }
 
-/** FNV-1a over UTF-16 units: a collision needs two different texts from one member within minutes, 1 in 2³². */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 export class FloodTracker {
   readonly #maxKeys: number;
   /** Map order is recency order: a key is moved to the end on every use, evicted from the front. */
@@ -133,10 +126,11 @@ export class FloodTracker {
 
     // ---- repeat ----
     let repeat = false;
-    const norm = normalizeText(text);
+    // By hash: a collision needs two different texts from one member within minutes, 1 in 2³².
+    const norm = normalFingerprint(text);
     if (norm.length >= MIN_REPEAT_LENGTH) {
       const repeatWindow = s.repeatSeconds * 1000;
-      const h = hash(norm);
+      const h = norm.hash;
       const texts = m.texts;
       let first = 0;
       while (first < texts.length && texts[first + 1]! <= t - repeatWindow) first += 2;

@@ -253,7 +253,20 @@ export function normalize(text: string): Normalized {
 
 /** The normal form of a text (no offset map). */
 export function normalizeText(text: string): string {
-  return unitsToString(bufUnits, fill(text, false));
+  // fill may replace the buffer with a larger one: read it after.
+  const n = fill(text, false);
+  return unitsToString(bufUnits, n);
+}
+
+/**
+ * The normal form's length and FNV-1a hash over its UTF-16 units, without building it (flood.ts
+ * compares members' texts by hash; equal normal forms hash alike).
+ */
+export function normalFingerprint(text: string): { length: number; hash: number } {
+  const n = fill(text, false);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ bufUnits[i]!, 0x01000193);
+  return { length: n, hash: h >>> 0 };
 }
 
 /**

@@ -78,12 +78,18 @@ export function memberChatRoute<F extends { type: string }, S>(app: ZodApp, rt: 
     // Attached before the latest messages are read: with the live frames, none falls in between.
     socket.on('close', chat.attach(m, socket));
     send(await chat.ready(m));
-    const handle = (data: Buffer) =>
-      onFrame(m, data, send, socket).catch((e: unknown) => {
-        // The store went away (shutting down) or failed: tell the client, which re-sends after reconnecting.
-        console.error(`webchat: handling a ${chat.what} frame failed`, e);
-        socket.close(1011, 'server error');
-      });
+    // One frame at a time, in the order sent: a member's messages are stored (and counted, e.g. for
+    // first-message scrutiny) in the order they typed them, whatever each one's lookups cost.
+    let previous: Promise<void> = Promise.resolve();
+    const handle = (data: Buffer) => {
+      previous = previous.then(() =>
+        onFrame(m, data, send, socket).catch((e: unknown) => {
+          // The store went away (shutting down) or failed: tell the client, which re-sends after reconnecting.
+          console.error(`webchat: handling a ${chat.what} frame failed`, e);
+          socket.close(1011, 'server error');
+        }),
+      );
+    };
     socket.off('message', queue);
     socket.on('message', handle);
     for (const d of early) handle(d);

@@ -1,17 +1,24 @@
 import type { Db } from '../index.ts';
 import type { MessagesTable } from '../schema.ts';
+import { statementsFor } from '../statements.ts';
 
 /** A message as written; `direct_identity_id` only for direct messages. */
 export type MessageRow = Omit<MessagesTable, 'direct_identity_id'> & { direct_identity_id?: string | null };
 
 /** Inserts the message unless the platform already delivered it; returns the stored row either way. */
 export async function insertMessage(db: Db, row: MessageRow): Promise<{ row: MessageRow; inserted: boolean }> {
-  const r = await db
-    .insertInto('messages')
-    .values(row)
-    .onConflict((oc) => oc.columns(['channel_account_id', 'platform_message_id']).doNothing())
-    .executeTakeFirst();
-  if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0) return { row, inserted: true };
+  const hot = statementsFor(db);
+  let inserted: boolean;
+  if (hot) inserted = hot.insertMessage(row);
+  else {
+    const r = await db
+      .insertInto('messages')
+      .values(row)
+      .onConflict((oc) => oc.columns(['channel_account_id', 'platform_message_id']).doNothing())
+      .executeTakeFirst();
+    inserted = Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+  if (inserted) return { row, inserted: true };
   const existing = await findMessageByPlatformId(db, row.channel_account_id, row.platform_message_id);
   if (!existing) throw new Error(`message ${row.platform_message_id} vanished during insert`);
   return { row: existing, inserted: false };
@@ -95,5 +102,30 @@ export async function listDirectConversations(db: Db, workspaceId: string, opts:
   return { rows: rows.map((r) => ({ identityId: r.direct_identity_id ?? '', messageCount: Number(r.message_count), lastId: r.last_id })), total: Number(total.n) };
 }
 
-export const listContactMessages = (db: Db, contactId: string, limit: number) =>
-  withSender(db).where('i.contact_id', '=', contactId).orderBy('m.id', 'desc').limit(limit).execute();
+/**
+ * A contact's latest messages, newest first: what its identities said in groups and to the
+ * assistant. Looked up per place they spoke — each group where one of its memberships counted a
+ * message (the group index carries the sender, so other members' messages are skipped in the
+ * index) and each identity's direct conversation — instead of through an index on the sender,
+ * which every inbound message would pay for (ADR 0011).
+ */
+export async function listContactMessages(db: Db, contactId: string, limit: number) {
+  const [spoke, identities] = await Promise.all([
+    db
+      .selectFrom('memberships as ms')
+      .innerJoin('identities as i', 'i.id', 'ms.identity_id')
+      .select(['ms.group_id', 'ms.identity_id'])
+      .where('i.contact_id', '=', contactId)
+      .where('ms.message_count', '>', 0)
+      .execute(),
+    db.selectFrom('identities').select('id').where('contact_id', '=', contactId).execute(),
+  ]);
+  const pages = await Promise.all([
+    ...spoke.map((s) => withSender(db).where('m.group_id', '=', s.group_id).where('m.identity_id', '=', s.identity_id).orderBy('m.id', 'desc').limit(limit).execute()),
+    ...identities.map((i) => withSender(db).where('m.direct_identity_id', '=', i.id).where('m.identity_id', '=', i.id).orderBy('m.id', 'desc').limit(limit).execute()),
+  ]);
+  return pages
+    .flat()
+    .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .slice(0, limit);
+}

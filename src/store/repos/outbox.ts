@@ -2,6 +2,7 @@ import type { KeyedIntent } from '../../core/intents.ts';
 import type { Db } from '../index.ts';
 import { newId } from '../ids.ts';
 import type { OutboxTable } from '../schema.ts';
+import { statementsFor } from '../statements.ts';
 
 /**
  * The outbox: intents waiting to be executed. Status flow:
@@ -41,6 +42,8 @@ export async function enqueueIntents(
     updated_at: now,
   }));
   if (rows.length === 0) return [];
+  const hot = statementsFor(db);
+  if (hot) return rows.filter((r) => hot.insertOutbox(r));
   const written = await db.insertInto('outbox').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
   const ids = new Set(written.map((r) => r.id));
   return rows.filter((r) => ids.has(r.id));

@@ -1,14 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../index.ts';
 import { newId } from '../ids.ts';
+import { statementsFor, type IdentityFields } from '../statements.ts';
 
-export interface IdentityRow {
-  id: string;
-  contact_id: string;
-  display_name: string;
-  is_bot: number;
-  platform_user_id: string;
-}
+export type IdentityRow = IdentityFields;
 
 /**
  * The identity of a platform user in this channel account, created on first sight together with
@@ -19,12 +14,7 @@ export async function upsertIdentity(
   db: Db,
   f: { workspaceId: string; channelAccountId: string; platformUserId: string; displayName: string; isBot: boolean; now: number },
 ): Promise<IdentityRow> {
-  const existing = await db
-    .selectFrom('identities')
-    .select(['id', 'contact_id', 'display_name', 'is_bot', 'platform_user_id'])
-    .where('channel_account_id', '=', f.channelAccountId)
-    .where('platform_user_id', '=', f.platformUserId)
-    .executeTakeFirst();
+  const existing = await findIdentity(db, f.channelAccountId, f.platformUserId);
   if (existing) {
     if (existing.display_name !== f.displayName) {
       await db.updateTable('identities').set({ display_name: f.displayName, updated_at: f.now }).where('id', '=', existing.id).execute();
@@ -49,13 +39,16 @@ export async function upsertIdentity(
   return row;
 }
 
-export const findIdentity = (db: Db, channelAccountId: string, platformUserId: string) =>
-  db
+export async function findIdentity(db: Db, channelAccountId: string, platformUserId: string): Promise<IdentityRow | undefined> {
+  const hot = statementsFor(db);
+  if (hot) return hot.identity(channelAccountId, platformUserId);
+  return db
     .selectFrom('identities')
     .select(['id', 'contact_id', 'display_name', 'is_bot', 'platform_user_id'])
     .where('channel_account_id', '=', channelAccountId)
     .where('platform_user_id', '=', platformUserId)
     .executeTakeFirst();
+}
 
 export const findIdentityById = (db: Db, id: string): Promise<IdentityRow | undefined> =>
   db.selectFrom('identities').select(['id', 'contact_id', 'display_name', 'is_bot', 'platform_user_id']).where('id', '=', id).executeTakeFirst();
@@ -120,8 +113,11 @@ export async function recordGroupMessage(db: Db, f: { workspaceId: string; group
       .where('group_id', '=', f.groupId)
       .where('identity_id', '=', f.identityId)
       .returning('message_count');
-  const row = await bump(db.updateTable('memberships')).where('status', '=', 'active').executeTakeFirst();
-  if (row) return row.message_count;
+  const hot = statementsFor(db);
+  const counted = hot
+    ? hot.countMessage(f.groupId, f.identityId, f.now)
+    : (await bump(db.updateTable('memberships')).where('status', '=', 'active').executeTakeFirst())?.message_count;
+  if (counted !== undefined) return counted;
   await activateMembership(db, { workspaceId: f.workspaceId, groupId: f.groupId, identityId: f.identityId, inviterIdentityId: null, now: f.now });
   return (await bump(db.updateTable('memberships')).executeTakeFirstOrThrow()).message_count;
 }

@@ -1,4 +1,5 @@
-import type { Db } from '../index.ts';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database, Db } from '../index.ts';
 import { newId } from '../ids.ts';
 import { checkScope } from './rules.ts';
 
@@ -56,18 +57,27 @@ export async function countWords(db: Db, listId: string): Promise<number> {
   return Number(r.n);
 }
 
+/** Which lists apply in a group: its own, its template's and the workspace-wide ones (one condition for the ids and the words). */
+function inForce(eb: ExpressionBuilder<Database, 'word_lists'>, groupId: string) {
+  return eb.or([
+    eb.and([eb('word_lists.group_id', 'is', null), eb('word_lists.policy_id', 'is', null)]),
+    eb('word_lists.group_id', '=', groupId),
+    eb('word_lists.policy_id', '=', eb.selectFrom('groups').select('policy_id').where('id', '=', groupId)),
+  ]);
+}
+
+/** The ids of the lists that apply in a group (groups with the same set share a compiled matcher). */
+export async function listEffectiveWordLists(db: Db, workspaceId: string, groupId: string): Promise<string[]> {
+  const rows = await db.selectFrom('word_lists').select('id').where('workspace_id', '=', workspaceId).where((eb) => inForce(eb, groupId)).execute();
+  return rows.map((r) => r.id);
+}
+
 /** Every word that applies in a group: its own lists, its template's and the workspace-wide ones. */
 export const listEffectiveWords = (db: Db, workspaceId: string, groupId: string) =>
   db
     .selectFrom('word_list_words as w')
-    .innerJoin('word_lists as l', 'l.id', 'w.list_id')
+    .innerJoin('word_lists', 'word_lists.id', 'w.list_id')
     .select(['w.word', 'w.action', 'w.list_id'])
-    .where('l.workspace_id', '=', workspaceId)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('l.group_id', 'is', null), eb('l.policy_id', 'is', null)]),
-        eb('l.group_id', '=', groupId),
-        eb('l.policy_id', '=', eb.selectFrom('groups').select('policy_id').where('id', '=', groupId)),
-      ]),
-    )
+    .where('word_lists.workspace_id', '=', workspaceId)
+    .where((eb) => inForce(eb, groupId))
     .execute();
