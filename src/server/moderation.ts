@@ -31,6 +31,7 @@ import { loadGroupSettings } from './services/settings.ts';
 const DEFAULT_MUTE_MINUTES = 60;
 
 interface GroupState {
+  workspaceId: string;
   matcher: ModerationMatcher;
   locale: ModerationLocale;
   settings: GroupSettings;
@@ -60,6 +61,7 @@ export interface MessageInput {
 }
 
 export class ModerationStage {
+  /** By group id (a string the engine holds, so a lookup hashes nothing new). */
   readonly #groups = new Map<string, GroupState>();
   /**
    * Compiled word lists by workspace and the set of lists in force (a group's own + the
@@ -79,7 +81,7 @@ export class ModerationStage {
   }
 
   invalidate(workspaceId: string): void {
-    for (const key of this.#groups.keys()) if (key.startsWith(`${workspaceId}:`)) this.#groups.delete(key);
+    for (const [key, s] of this.#groups) if (s.workspaceId === workspaceId) this.#groups.delete(key);
     for (const key of this.#matchers.keys()) if (key.startsWith(`${workspaceId}:`)) this.#matchers.delete(key);
   }
 
@@ -100,8 +102,7 @@ export class ModerationStage {
   }
 
   async #state(db: Db, group: GroupRef, now: number): Promise<GroupState> {
-    const key = `${group.workspaceId}:${group.id}`;
-    let s = this.#groups.get(key);
+    let s = this.#groups.get(group.id);
     if (!s) {
       const matcher = await this.#matcher(db, group);
       const ws = await getWorkspace(db, group.workspaceId);
@@ -113,6 +114,7 @@ export class ModerationStage {
         .where((eb) => eb.or([eb('group_id', '=', group.id), eb('group_id', 'is', null)]))
         .execute();
       s = {
+        workspaceId: group.workspaceId,
         matcher,
         locale: ws?.locale === 'en' ? 'en' : 'zh-CN',
         settings: loaded.effective,
@@ -120,7 +122,7 @@ export class ModerationStage {
         mutes: await activeMutes(db, group.id, now),
         lockedUntil: loaded.lockedUntil,
       };
-      this.#groups.set(key, s);
+      this.#groups.set(group.id, s);
     }
     return s;
   }
@@ -217,7 +219,7 @@ export class ModerationStage {
         actor: AUTOMATIC,
       }),
     );
-    if (outcome.effects.some((e) => e.type === 'muted')) this.#groups.delete(`${group.workspaceId}:${group.id}`);
+    if (outcome.effects.some((e) => e.type === 'muted')) this.#groups.delete(group.id);
     return out;
   }
 
@@ -274,7 +276,7 @@ export class ModerationStage {
       case 'unmute':
         await liftMutes(env.trx, { groupId: group.id, identityId: target.identityId, now: env.now });
         out.intents.push(announce(group, `${key}:announce`, say(env.locale, 'unmuted', { name: target.displayName })));
-        this.#groups.delete(`${group.workspaceId}:${group.id}`);
+        this.#groups.delete(group.id);
         return;
       case 'unban':
         for (const entry of await listActiveBans(env.trx, target.contactId, env.now)) await liftBlacklistEntry(env.trx, entry.id, admin.name, env.now);
@@ -297,7 +299,7 @@ export class ModerationStage {
         actor: admin,
       }),
     );
-    if (action === 'mute') this.#groups.delete(`${group.workspaceId}:${group.id}`);
+    if (action === 'mute') this.#groups.delete(group.id);
   }
 
   /**
