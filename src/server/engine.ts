@@ -71,8 +71,14 @@ export class Engine implements EventSink {
   readonly #store: Store;
   readonly #bus: Bus;
   readonly #accounts = new Map<string, AccountInfo>();
-  readonly #rules = new Map<string, CompiledRules>();
-  readonly #groups = new Map<string, CachedGroup>();
+  /**
+   * Compiled rules by group id, and a workspace's own by its id. The caches here are keyed by ids
+   * the engine already holds, not by strings built per message: every message looks them up, and a
+   * new key string costs an allocation and a hash each time.
+   */
+  readonly #rules = new Map<string, { workspaceId: string; compiled: CompiledRules }>();
+  /** Groups by channel account, then platform group id. */
+  readonly #groups = new Map<string, Map<string, CachedGroup>>();
   readonly #moderation: ModerationStage;
   readonly #now: () => number;
   readonly #queue: Pending[] = [];
@@ -108,8 +114,8 @@ export class Engine implements EventSink {
 
   /** Call after any change to the workspace's rules or groups (name, rules text): caches are dropped. */
   invalidate(workspaceId: string): void {
-    for (const key of this.#rules.keys()) if (key.startsWith(`${workspaceId}:`)) this.#rules.delete(key);
-    for (const [key, g] of this.#groups) if (g.workspaceId === workspaceId) this.#groups.delete(key);
+    for (const [key, r] of this.#rules) if (r.workspaceId === workspaceId) this.#rules.delete(key);
+    for (const groups of this.#groups.values()) for (const [key, g] of groups) if (g.workspaceId === workspaceId) groups.delete(key);
     for (const [id, a] of this.#accounts) if (a.workspaceId === workspaceId) this.#identities.delete(id);
     this.#moderation.invalidate(workspaceId);
   }
@@ -337,8 +343,8 @@ export class Engine implements EventSink {
 
   /** Groups by platform id, cached: every message needs its group, and groups rarely change. */
   async #group(db: Db, channelAccountId: string, platformGroupId: string): Promise<CachedGroup | undefined> {
-    const key = `${channelAccountId}:${platformGroupId}`;
-    const hit = this.#groups.get(key);
+    let groups = this.#groups.get(channelAccountId);
+    const hit = groups?.get(platformGroupId);
     if (hit) return hit;
     const row = await findGroupByPlatformId(db, channelAccountId, platformGroupId);
     if (!row) return undefined;
@@ -351,19 +357,19 @@ export class Engine implements EventSink {
       rules: await rulesInForce(db, row),
       platform_group_id: row.platform_group_id,
     };
-    this.#groups.set(key, group);
+    if (!groups) this.#groups.set(channelAccountId, (groups = new Map()));
+    groups.set(platformGroupId, group);
     return group;
   }
 
   async #rulesFor(db: Db, workspaceId: string, groupId: string | null): Promise<CompiledRules> {
-    const key = `${workspaceId}:${groupId ?? '-'}`;
-    let compiled = this.#rules.get(key);
-    if (!compiled) {
-      // A group's rules share the compiled workspace-wide ones (their keyword automaton above all).
-      const shared = groupId === null ? undefined : await this.#rulesFor(db, workspaceId, null);
-      compiled = compileRules(await listEffectiveRules(db, workspaceId, groupId), shared);
-      this.#rules.set(key, compiled);
-    }
+    const key = groupId ?? workspaceId;
+    const hit = this.#rules.get(key);
+    if (hit) return hit.compiled;
+    // A group's rules share the compiled workspace-wide ones (their keyword automaton above all).
+    const shared = groupId === null ? undefined : await this.#rulesFor(db, workspaceId, null);
+    const compiled = compileRules(await listEffectiveRules(db, workspaceId, groupId), shared);
+    this.#rules.set(key, { workspaceId, compiled });
     return compiled;
   }
 }

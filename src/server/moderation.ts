@@ -32,6 +32,7 @@ import { loadGroupSettings } from './services/settings.ts';
 const DEFAULT_MUTE_MINUTES = 60;
 
 interface GroupState {
+  workspaceId: string;
   matcher: ModerationMatcher;
   locale: ModerationLocale;
   settings: GroupSettings;
@@ -61,6 +62,7 @@ export interface MessageInput {
 }
 
 export class ModerationStage {
+  /** By group id (a string the engine holds, so a lookup hashes nothing new). */
   readonly #groups = new Map<string, GroupState>();
   /**
    * Compiled word lists by workspace and the set of lists in force (a group's own + the
@@ -80,7 +82,7 @@ export class ModerationStage {
   }
 
   invalidate(workspaceId: string): void {
-    for (const key of this.#groups.keys()) if (key.startsWith(`${workspaceId}:`)) this.#groups.delete(key);
+    for (const [key, s] of this.#groups) if (s.workspaceId === workspaceId) this.#groups.delete(key);
     for (const key of this.#matchers.keys()) if (key.startsWith(`${workspaceId}:`)) this.#matchers.delete(key);
   }
 
@@ -101,14 +103,14 @@ export class ModerationStage {
   }
 
   async #state(db: Db, group: GroupRef, now: number): Promise<GroupState> {
-    const key = `${group.workspaceId}:${group.id}`;
-    let s = this.#groups.get(key);
+    let s = this.#groups.get(group.id);
     if (!s) {
       const matcher = await this.#matcher(db, group);
       const ws = await getWorkspace(db, group.workspaceId);
       const loaded = await loadGroupSettings(db, group.id);
       const admins = await effectiveAdminIds(db, group.workspaceId, group.id);
       s = {
+        workspaceId: group.workspaceId,
         matcher,
         locale: ws?.locale === 'en' ? 'en' : 'zh-CN',
         settings: loaded.effective,
@@ -116,7 +118,7 @@ export class ModerationStage {
         mutes: await activeMutes(db, group.id, now),
         lockedUntil: loaded.lockedUntil,
       };
-      this.#groups.set(key, s);
+      this.#groups.set(group.id, s);
     }
     return s;
   }
@@ -213,7 +215,7 @@ export class ModerationStage {
         actor: AUTOMATIC,
       }),
     );
-    if (outcome.effects.some((e) => e.type === 'muted')) this.#groups.delete(`${group.workspaceId}:${group.id}`);
+    if (outcome.effects.some((e) => e.type === 'muted')) this.#groups.delete(group.id);
     return out;
   }
 
@@ -275,7 +277,7 @@ export class ModerationStage {
       case 'unmute':
         await liftMutes(env.trx, { groupId: group.id, identityId: target.identityId, now: env.now });
         out.intents.push(announce(group, `${key}:announce`, say(env.locale, 'unmuted', { name: target.displayName })));
-        this.#groups.delete(`${group.workspaceId}:${group.id}`);
+        this.#groups.delete(group.id);
         return;
       case 'unban':
         for (const entry of await listActiveBans(env.trx, target.contactId, env.now)) await liftBlacklistEntry(env.trx, entry.id, admin.name, env.now);
@@ -298,7 +300,7 @@ export class ModerationStage {
         actor: admin,
       }),
     );
-    if (action === 'mute') this.#groups.delete(`${group.workspaceId}:${group.id}`);
+    if (action === 'mute') this.#groups.delete(group.id);
   }
 
   /**
