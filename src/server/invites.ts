@@ -3,7 +3,7 @@ import { choosePoolGroup, inviteAnswer, type PoolCandidate, type PoolOutcome } f
 import { isIntent, type Decision, type KeyedInvite } from '../core/rules.ts';
 import type { KeyedIntent, SendMessageIntent } from '../core/intents.ts';
 import type { Db } from '../store/index.ts';
-import { getWorkspace } from '../store/repos/accounts.ts';
+import { workspaceLocale } from '../store/repos/accounts.ts';
 import { writeAudit } from '../store/repos/audit.ts';
 import { insertCase } from '../store/repos/cases.ts';
 import { queueAlert } from './alerts.ts';
@@ -38,7 +38,7 @@ export async function resolveInvites(trx: Db, decisions: Decision[], ctx: Invite
       out.push(d);
       continue;
     }
-    locale ??= (await getWorkspace(trx, ctx.workspaceId))?.locale === 'en' ? 'en' : 'zh-CN';
+    locale ??= await workspaceLocale(trx, ctx.workspaceId);
     out.push({ idempotencyKey: d.idempotencyKey, ruleId: d.ruleId, intent: await resolveInvite(trx, d, ctx, locale) });
   }
   return out;

@@ -18,7 +18,8 @@ import type { CaseAction, CaseKind } from '../shared/api.ts';
 import type { GroupSettings } from '../shared/group-settings.ts';
 import type { Db } from '../store/index.ts';
 import { newId } from '../store/ids.ts';
-import { getWorkspace } from '../store/repos/accounts.ts';
+import { workspaceLocale } from '../store/repos/accounts.ts';
+import { setLockedUntil } from '../store/repos/groups.ts';
 import { findActiveBan, liftBlacklistEntry, listActiveBans } from '../store/repos/blacklist.ts';
 import type { CasesTable } from '../store/schema.ts';
 import { effectiveAdminIds } from '../store/repos/admins.ts';
@@ -106,13 +107,12 @@ export class ModerationStage {
     let s = this.#groups.get(group.id);
     if (!s) {
       const matcher = await this.#matcher(db, group);
-      const ws = await getWorkspace(db, group.workspaceId);
       const loaded = await loadGroupSettings(db, group.id);
       const admins = await effectiveAdminIds(db, group.workspaceId, group.id);
       s = {
         workspaceId: group.workspaceId,
         matcher,
-        locale: ws?.locale === 'en' ? 'en' : 'zh-CN',
+        locale: await workspaceLocale(db, group.workspaceId),
         settings: loaded.effective,
         admins: new Set(admins),
         mutes: await activeMutes(db, group.id, now),
@@ -311,7 +311,7 @@ export class ModerationStage {
   async #lockdown(env: Env, state: GroupState, group: GroupRef, target: Target, reason: string, key: string, out: StageResult): Promise<void> {
     if (state.lockedUntil !== null && state.lockedUntil > env.now) return;
     const until = env.now + state.settings.raid.lockdownMinutes * 60_000;
-    await env.trx.updateTable('groups').set({ locked_until: until }).where('id', '=', group.id).execute();
+    await setLockedUntil(env.trx, group.id, until, env.now);
     state.lockedUntil = until;
     const notice = announce(group, `${key}:notice`, say(state.locale, 'lockdown', { minutes: state.settings.raid.lockdownMinutes }));
     out.intents.push(notice);

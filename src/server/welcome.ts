@@ -2,7 +2,7 @@ import type { MemberJoinedEvent } from '../core/events.ts';
 import { evaluate, joinReplies, type CompiledRules } from '../core/rules.ts';
 import { addToBatch, isImmediate, isWelcomeBatch, openBatch, renderWelcome, WELCOME_KIND, welcomeDueAt, type WelcomeAction } from '../core/welcome.ts';
 import type { Db, Store } from '../store/index.ts';
-import { getWorkspace } from '../store/repos/accounts.ts';
+import { workspaceLocale } from '../store/repos/accounts.ts';
 import { claimPayload, enqueueDeferred, enqueueIntents, latestOfKind, replaceWaitingPayload, setPayload, setStatus, type OutboxRow } from '../store/repos/outbox.ts';
 import { activeAmong } from '../store/repos/people.ts';
 import { loadGroupSettings } from './services/settings.ts';
@@ -55,13 +55,12 @@ export async function welcomeJoin(
       }
     }
     const dueAt = welcomeDueAt(now, settings, latest?.next_attempt_at ?? null);
-    const ws = await getWorkspace(trx, f.workspaceId);
     const batch = openBatch({
       channelAccountId: event.channelAccountId,
       platformGroupId: event.platformGroupId,
       actions,
       group: groupText,
-      locale: ws?.locale === 'en' ? 'en' : 'zh-CN',
+      locale: await workspaceLocale(trx, f.workspaceId),
       member: event.member,
       inviter: event.inviter,
     });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { BlacklistCreate, BlacklistEntry, BlacklistPage, BlacklistQuery, Id, IdParams, Standing } from '../../shared/api.ts';
 import type { Db } from '../../store/index.ts';
-import { getWorkspace } from '../../store/repos/accounts.ts';
 import { writeAudit } from '../../store/repos/audit.ts';
 import { getBlacklistEntry, liftBlacklistEntry, listBlacklist, type BlacklistRow } from '../../store/repos/blacklist.ts';
 import { listContactMutes } from '../../store/repos/mutes.ts';
@@ -10,7 +9,7 @@ import { listContactWarnings } from '../../store/repos/warnings.ts';
 import { activePoints } from '../../core/moderation/points.ts';
 import { auth, HttpError, notFound, type ZodApp } from '../http.ts';
 import type { Runtime } from '../runtime.ts';
-import { blacklist, type Env } from '../services/enforcement.ts';
+import { blacklist, routeEnv } from '../services/enforcement.ts';
 import { enqueueIntents } from '../../store/repos/outbox.ts';
 
 function entryDto(r: BlacklistRow, now: number): BlacklistEntry {
@@ -75,7 +74,6 @@ export function blacklistRoutes(app: ZodApp, rt: Runtime) {
     handler: async (req, reply) => {
       const a = auth(req);
       const b = req.body;
-      const ws = await getWorkspace(store.db, a.workspaceId);
       const { row, created } = await store.transaction(async (trx) => {
         const contact = await ownContact(trx, a.workspaceId, b.contactId);
         if (b.groupId !== null) {
@@ -93,7 +91,7 @@ export function blacklistRoutes(app: ZodApp, rt: Runtime) {
           if (!m) throw new HttpError(404, 'not_found', 'the evidence must be a message of this contact');
         }
         const now = rt.now();
-        const env: Env = { trx, now, locale: ws?.locale === 'en' ? 'en' : 'zh-CN', can: (id, c) => rt.account(id)?.capabilities[c] ?? false };
+        const env = await routeEnv(rt, trx, a.workspaceId, now);
         const done = await blacklist(env, {
           workspaceId: a.workspaceId,
           contactId: contact.id,

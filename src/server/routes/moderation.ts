@@ -5,11 +5,10 @@ import { say } from '../../core/moderation/texts.ts';
 import { ActionResult, Case, CasePage, CaseQuery, Id, IdParams, KickBody, MuteBody, WarnBody, type CaseAction } from '../../shared/api.ts';
 import type { GroupSettings } from '../../shared/group-settings.ts';
 import { newId } from '../../store/ids.ts';
-import { getWorkspace } from '../../store/repos/accounts.ts';
 import { closeCase, getCase, listCases } from '../../store/repos/cases.ts';
 import { liftMutes } from '../../store/repos/mutes.ts';
 import { caseDto } from '../dto.ts';
-import { announce, mute, recordCase, removeFrom, undoCase, warn, type Actor, type Env, type GroupRef, type Outcome, type Target } from '../services/enforcement.ts';
+import { announce, mute, recordCase, removeFrom, routeEnv, undoCase, warn, type Actor, type Env, type GroupRef, type Outcome, type Target } from '../services/enforcement.ts';
 import { loadGroupSettings } from '../services/settings.ts';
 import type { Db } from '../../store/index.ts';
 import { writeAudit } from '../../store/repos/audit.ts';
@@ -107,7 +106,6 @@ export function moderationRoutes(app: ZodApp, rt: Runtime) {
     const g = await ownGroup(store.db, a, req.params.id);
     if (f.needs) await requireCapability(g.channel_account_id, g.platform_group_id, f.needs);
     const group: GroupRef = { id: g.id, workspaceId: g.workspace_id, channelAccountId: g.channel_account_id, platformGroupId: g.platform_group_id, name: g.name };
-    const ws = await getWorkspace(store.db, a.workspaceId);
     const row = await store.transaction(async (trx) => {
       const { membership, target } = await memberOf(trx, g.id, req.params.memberId);
       if (f.activeOnly && membership.status !== 'active') throw new HttpError(409, 'not_member', `${target.displayName} is not in the group`);
@@ -118,7 +116,7 @@ export function moderationRoutes(app: ZodApp, rt: Runtime) {
         evidenceMessageId = m.id;
       }
       const now = rt.now();
-      const env: Env = { trx, now, locale: ws?.locale === 'en' ? 'en' : 'zh-CN', can: (id, c) => rt.account(id)?.capabilities[c] ?? false };
+      const env = await routeEnv(rt, trx, a.workspaceId, now);
       const caseId = newId();
       const actor: Actor = { name: a.name, userId: a.userId };
       const settings = (await loadGroupSettings(trx, g.id)).effective;
@@ -238,13 +236,12 @@ export function moderationRoutes(app: ZodApp, rt: Runtime) {
   });
 
   async function closeWith(id: string, a: AuthContext, how: 'resolve' | 'undo') {
-    const ws = await getWorkspace(store.db, a.workspaceId);
     const row = await store.transaction(async (trx) => {
       const c = await getCase(trx, a.workspaceId, id);
       if (!c) throw notFound('case');
       if (c.status !== 'open') throw new HttpError(409, 'case_closed', `this case is already ${c.status}`);
       const now = rt.now();
-      const env: Env = { trx, now, locale: ws?.locale === 'en' ? 'en' : 'zh-CN', can: (acc, cap) => rt.account(acc)?.capabilities[cap] ?? false };
+      const env = await routeEnv(rt, trx, a.workspaceId, now);
       const done = how === 'undo' ? await undoCase(env, c, { name: a.name, userId: a.userId }) : await closeCase(trx, c.id, 'resolved', a.name, now);
       if (!done) throw new HttpError(409, 'case_closed', 'this case was closed meanwhile');
       await writeAudit(trx, { workspaceId: a.workspaceId, userId: a.userId, actorName: a.name, action: `case.${how}`, targetType: 'case', targetId: c.id, summary: `${how === 'undo' ? 'undid' : 'resolved'} a ${c.kind} case of ${c.display_name}`, now });

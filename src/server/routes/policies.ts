@@ -4,7 +4,8 @@ import { DEFAULT_WELCOME, GroupSettingsOut, GroupSettingsPut, IdParams, Items, P
 import { compactPatch, differences, patchFields, resolveSettings, unsupportedSettings, type GroupSettingsPatch } from '../../shared/group-settings.ts';
 import type { Db } from '../../store/index.ts';
 import { writeAudit } from '../../store/repos/audit.ts';
-import { applyPolicy, createPolicy, deletePolicy, dropDefaultWelcomes, findPolicyByName, getPolicy, listPolicies, listPolicyGroups, resetGroupTexts, setGroupSettings, setLockedUntil, updatePolicy } from '../../store/repos/policies.ts';
+import { applyPolicy, createPolicy, deletePolicy, dropDefaultWelcomes, findPolicyByName, getPolicy, listPolicies, listPolicyGroups, resetGroupTexts, setGroupSettings, updatePolicy } from '../../store/repos/policies.ts';
+import { setLockedUntil } from '../../store/repos/groups.ts';
 import { deleteRule, findPolicyWelcomeRule, insertRule, replaceRule, ruleFromRow, type StoredRule } from '../../store/repos/rules.ts';
 import { newId } from '../../store/ids.ts';
 import { auth, HttpError, notFound, type AuthContext, type ZodApp } from '../http.ts';

@@ -13,6 +13,9 @@ import { prependMention } from '../../core/template.ts';
 import type { CaseAction, CaseEffect, CaseKind } from '../../shared/api.ts';
 import type { GroupSettings } from '../../shared/group-settings.ts';
 import type { Db } from '../../store/index.ts';
+import { workspaceLocale } from '../../store/repos/accounts.ts';
+import { setLockedUntil } from '../../store/repos/groups.ts';
+import type { Runtime } from '../runtime.ts';
 import { findActiveBan, insertBlacklistEntry, liftBlacklistEntry } from '../../store/repos/blacklist.ts';
 import { closeCase, insertCase, type CaseRow } from '../../store/repos/cases.ts';
 import { insertMute, liftMutes } from '../../store/repos/mutes.ts';
@@ -50,6 +53,11 @@ export interface Env {
   locale: ModerationLocale;
   /** Whether a channel account can do something in its groups. */
   can(channelAccountId: string, capability: Capability): boolean;
+}
+
+/** The environment a route acts in: its transaction, the workspace's language, what each channel can do. */
+export async function routeEnv(rt: Runtime, trx: Db, workspaceId: string, now: number): Promise<Env> {
+  return { trx, now, locale: await workspaceLocale(trx, workspaceId), can: (id, c) => rt.account(id)?.capabilities[c] ?? false };
 }
 
 /** What an enforcement step produced: intents to queue, effects to record on the case. */
@@ -244,7 +252,7 @@ export async function undoCase(env: Env, row: CaseRow, actor: Actor): Promise<bo
         await liftBlacklistEntry(env.trx, e.entryId, actor.name, env.now);
         break;
       case 'lockdown':
-        await env.trx.updateTable('groups').set({ locked_until: null }).where('id', '=', e.groupId).execute();
+        await setLockedUntil(env.trx, e.groupId, null, env.now);
         break;
       case 'deleted':
       case 'removed':

@@ -14,6 +14,11 @@ export async function createWorkspace(db: Db, fields: { name: string; timezone: 
 
 export const getWorkspace = (db: Db, id: string) => db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
 
+/** The language members are spoken to in: the workspace's, Chinese unless it chose English. */
+export async function workspaceLocale(db: Db, id: string): Promise<'zh-CN' | 'en'> {
+  return (await getWorkspace(db, id))?.locale === 'en' ? 'en' : 'zh-CN';
+}
+
 export async function updateWorkspace(db: Db, id: string, patch: { name?: string; timezone?: string; locale?: string }) {
   await db.updateTable('workspaces').set(patch).where('id', '=', id).execute();
 }

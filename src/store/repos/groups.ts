@@ -24,6 +24,11 @@ export async function createGroup(
   return row;
 }
 
+/** A raid lockdown: joins are refused until `until` (null: none). */
+export async function setLockedUntil(db: Db, groupId: string, until: number | null, now: number) {
+  await db.updateTable('groups').set({ locked_until: until, updated_at: now }).where('id', '=', groupId).execute();
+}
+
 export const getGroup = (db: Db, id: string) => db.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const findGroupByInviteCode = (db: Db, code: string) => db.selectFrom('groups').selectAll().where('invite_code', '=', code).executeTakeFirst();

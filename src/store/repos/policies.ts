@@ -123,7 +123,3 @@ export async function applyPolicy(db: Db, policyId: string, groupIds: readonly s
     .where('id', 'in', groupIds)
     .execute();
 }
-
-export async function setLockedUntil(db: Db, groupId: string, until: number | null, now: number) {
-  await db.updateTable('groups').set({ locked_until: until, updated_at: now }).where('id', '=', groupId).execute();
-}
